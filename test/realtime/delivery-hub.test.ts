@@ -72,32 +72,44 @@ describe("the room event hub", () => {
   });
 
   it("reports a gap when room_seq jumps: 1, 2, 4 → expected 3, got 4", () => {
-    const gaps: [number, number, number][] = [];
+    const gaps: [number, number, number, string][] = [];
     const hub = new RoomEventHub({ onGap: (...gap) => gaps.push(gap) });
     const heard: number[] = [];
     hub.subscribe(7, (e) => heard.push(e.roomSeq));
     for (const seq of [1, 2, 4]) hub.deliver(envelope(7, seq));
-    expect(gaps).toEqual([[7, 3, 4]]);
+    expect(gaps).toEqual([[7, 3, 4, "room"]]);
     expect(heard).toEqual([1, 2, 4]);
     expect(hub.lastRoomSeq(7)).toBe(4);
   });
 
   it("delivers a replayed missing event without moving the cursor back or reporting another gap", () => {
-    const gaps: [number, number, number][] = [];
+    const gaps: [number, number, number, string][] = [];
     const hub = new RoomEventHub({ onGap: (...gap) => gaps.push(gap) });
     for (const seq of [1, 3, 2, 4]) hub.deliver(envelope(1, seq));
-    expect(gaps).toEqual([[1, 2, 3]]);
+    expect(gaps).toEqual([[1, 2, 3, "room"]]);
     expect(hub.lastRoomSeq(1)).toBe(4);
   });
 
   it("tracks room_seq per room and starts a room's cursor at the first event it sees", () => {
-    const gaps: [number, number, number][] = [];
+    const gaps: [number, number, number, string][] = [];
     const hub = new RoomEventHub({ onGap: (...gap) => gaps.push(gap) });
     hub.deliver(envelope(1, 5));
     hub.deliver(envelope(2, 1));
     hub.deliver(envelope(1, 6));
     hub.deliver(envelope(2, 2));
     expect(gaps).toEqual([]);
+  });
+
+  it("numbers the chat log apart from the room log: interleaved sequences are not gaps", () => {
+    const gaps: [number, number, number, string][] = [];
+    const hub = new RoomEventHub({ onGap: (...gap) => gaps.push(gap) });
+    hub.deliver(envelope(1, 1));
+    hub.deliver({ ...envelope(1, 1), eventId: "chat-1", scope: "chat" });
+    hub.deliver(envelope(1, 2));
+    hub.deliver({ ...envelope(1, 3), eventId: "chat-3", scope: "chat" });
+    expect(gaps).toEqual([[1, 2, 3, "chat"]]);
+    expect(hub.lastRoomSeq(1)).toBe(2);
+    expect(hub.lastRoomSeq(1, "chat")).toBe(3);
   });
 
   it("keeps delivering to the other subscribers when one throws", () => {

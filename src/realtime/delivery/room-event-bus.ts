@@ -52,7 +52,7 @@ export function parseRoomEventEnvelope(message: string): RoomEventEnvelope {
   if (typeof value !== "object" || value === null) throw new TypeError("room event is not an object");
   const candidate = value as Partial<Record<keyof RoomEventEnvelope, unknown>>;
   if (
-    candidate.scope !== "room" ||
+    (candidate.scope !== "room" && candidate.scope !== "chat") ||
     typeof candidate.eventId !== "string" ||
     !Number.isSafeInteger(candidate.roomId) ||
     !Number.isSafeInteger(candidate.roomSeq) ||

@@ -38,7 +38,8 @@ export async function assembleRoomEventDelivery(options: RoomEventDeliveryOption
     clock: options.clock,
     onGap:
       options.onGap ??
-      ((roomId, expected, got) => log.warn({ room_id: roomId, expected, got }, "room event gap detected")),
+      ((roomId, expected, got, scope) =>
+        log.warn({ room_id: roomId, expected, got, scope }, "room event gap detected")),
     onListenerError: (err, envelope) => log.error({ err, event_id: envelope.eventId }, "room event subscriber threw"),
   });
   let unsubscribeBus: Unsubscribe = async () => {};

@@ -1,13 +1,13 @@
 // This node's fan-out of committed room events to local subscribers (06 §4.5 step 4, 08 §7.4): it
 // drops duplicates by event id and watches each room's room_seq, reporting gaps for catch-up.
 import { type Clock, systemClock } from "../../infra/clock.js";
-import type { RoomEventEnvelope } from "../../infra/db/events/room-event-log.js";
+import type { RoomEventEnvelope, RoomEventLogScope } from "../../infra/db/events/room-event-log.js";
 import { RecentEventIds } from "./recent-event-ids.js";
 
 export type RoomEventListener = (envelope: RoomEventEnvelope) => void;
 
-/** room_seq `expected` was never seen before `got` arrived: replay `expected … got-1` from the durable log. */
-export type RoomEventGapReporter = (roomId: number, expected: number, got: number) => void;
+/** room_seq `expected` was never seen before `got` arrived: replay `expected … got-1` from the scope's durable log. */
+export type RoomEventGapReporter = (roomId: number, expected: number, got: number, scope: RoomEventLogScope) => void;
 
 export interface RoomEventHubOptions {
   clock?: Clock;
@@ -24,8 +24,8 @@ export class RoomEventHub {
   readonly #onListenerError: (error: unknown, envelope: RoomEventEnvelope) => void;
   readonly #byRoom = new Map<number, Set<RoomEventListener>>();
   readonly #all = new Set<RoomEventListener>();
-  /** The highest room_seq delivered per room. */
-  readonly #lastSeq = new Map<number, number>();
+  /** The highest room_seq delivered per room and log (`scope:roomId`): the logs number independently. */
+  readonly #lastSeq = new Map<string, number>();
 
   constructor(options: RoomEventHubOptions = {}) {
     this.#seen = new RecentEventIds(options.clock ?? systemClock, options.dedupe);
@@ -53,14 +53,15 @@ export class RoomEventHub {
     return () => this.#all.delete(listener);
   }
 
-  /** The highest room_seq delivered for the room, if any (the catch-up cursor). */
-  lastRoomSeq(roomId: number): number | undefined {
-    return this.#lastSeq.get(roomId);
+  /** The highest room_seq delivered for the room's log, if any (the catch-up cursor). */
+  lastRoomSeq(roomId: number, scope: RoomEventLogScope = "room"): number | undefined {
+    return this.#lastSeq.get(`${scope}:${roomId}`);
   }
 
-  /** Forgets a room's room_seq cursor, e.g. when this node no longer serves it. */
+  /** Forgets a room's cursors, e.g. when this node no longer serves it. */
   forgetRoom(roomId: number): void {
-    this.#lastSeq.delete(roomId);
+    this.#lastSeq.delete(`room:${roomId}`);
+    this.#lastSeq.delete(`chat:${roomId}`);
   }
 
   /**
@@ -70,11 +71,12 @@ export class RoomEventHub {
    */
   deliver(envelope: RoomEventEnvelope): boolean {
     if (!this.#seen.remember(envelope.eventId)) return false;
-    const { roomId, roomSeq } = envelope;
-    const last = this.#lastSeq.get(roomId);
+    const { roomId, roomSeq, scope } = envelope;
+    const key = `${scope}:${roomId}`;
+    const last = this.#lastSeq.get(key);
     if (last === undefined || roomSeq > last) {
-      this.#lastSeq.set(roomId, roomSeq);
-      if (last !== undefined && roomSeq > last + 1) this.#onGap(roomId, last + 1, roomSeq);
+      this.#lastSeq.set(key, roomSeq);
+      if (last !== undefined && roomSeq > last + 1) this.#onGap(roomId, last + 1, roomSeq, scope);
     }
     this.#notify(this.#byRoom.get(roomId), envelope);
     this.#notify(this.#all, envelope);

@@ -41,13 +41,17 @@ export interface AppendedRoomEvent {
   envelope: RoomEventEnvelope;
 }
 
+/** The two per-room logs; each has its own gap-free `room_seq`. */
+export type RoomEventLogScope = "room" | "chat";
+
 /**
  * What `realtime_outbox.payload` holds: everything a receiver needs to route, filter and replay
  * the event without reading the database again.
  */
 export interface RoomEventEnvelope extends JsonObject {
   eventId: string;
-  scope: "room";
+  /** Which durable log and per-room sequence: `room_resource_events` or `chat_message_events` (06 §4.2). */
+  scope: RoomEventLogScope;
   roomId: number;
   roomSeq: number;
   sequence: number;
