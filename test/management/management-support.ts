@@ -1,8 +1,10 @@
 // Shared set-up for the management suites: a real `synctv serve` on a fresh data dir, and the real
 // CLI binary pointed at it (through SYNCTV_DATA_DIR, so the socket path is derived from the config).
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "../../src/infra/db/database.js";
 import { runCliProcess, type ServerProcess, serveEnv, startServerProcess } from "../support/server-process.js";
@@ -12,6 +14,8 @@ export interface ManagedServer {
   server: ServerProcess;
   /** Runs `synctv <args>` against this server's data dir. */
   cli(args: string[], env?: Record<string, string>): ReturnType<typeof runCliProcess>;
+  /** The same, with `stdin` piped to the CLI (for `--password -`). */
+  cliWithStdin(args: string[], stdin: string): ReturnType<typeof runCliProcess>;
   /** The management address from the "SyncTV is serving" line. */
   managementAddress(): string;
   cleanup(): Promise<void>;
@@ -25,6 +29,8 @@ export async function startManagedServer(extraEnv: Record<string, string> = {}):
     dataDir,
     server,
     cli: (args, env = {}) => runCliProcess(["--no-dotenv", ...args], { SYNCTV_DATA_DIR: dataDir, ...extraEnv, ...env }),
+    cliWithStdin: (args, stdin) =>
+      runCliWithStdin(["--no-dotenv", ...args], { SYNCTV_DATA_DIR: dataDir, ...extraEnv }, stdin),
     managementAddress() {
       const line = server.lines.find((l) => l.includes('"SyncTV is serving"'));
       return (JSON.parse(line ?? "{}") as { management?: string }).management ?? "";
@@ -65,4 +71,28 @@ export async function readAuditRows(dataDir: string): Promise<AuditRow[]> {
   } finally {
     await database.close();
   }
+}
+
+const cliBin = resolve(import.meta.dirname, "../../bin/synctv.js");
+
+/** runCliProcess with a piped stdin; SYNCTV_* from the developer's shell are left out as there. */
+async function runCliWithStdin(args: string[], env: Record<string, string>, stdin: string) {
+  const base: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("SYNCTV_")) base[k] = v;
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd: resolve(import.meta.dirname, "../.."),
+    env: { ...base, ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  child.stdin.end(stdin);
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code, stdout, stderr };
 }

@@ -1,6 +1,7 @@
 // Platform administration of accounts (spec 08 §4.2 users group; AdminService reuses it in P2):
-// resolving a user reference, listing, creating with a password, bans and global roles. Actors here
-// are platform administrators (the management plane's local root); the transports check that.
+// resolving a user reference, listing, creating with a password, bans (single, batch, records), global
+// roles, passwords and usernames. Actors here are platform administrators (the management plane's
+// local root); the transports check that.
 import { and, count, desc, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db/database.js";
 import { authEmailIdentities, UserRole, users } from "../../infra/db/schema/index.js";
@@ -9,7 +10,9 @@ import type { GlobalRole } from "../actor.js";
 import { signupCredentialIdentifier } from "../auth/identifiers.js";
 import { OPAQUE_CIPHERSUITE, OPAQUE_SETUP_VERSION, type OpaqueService } from "../auth/opaque/opaque-service.js";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "../errors.js";
+import { type BanListQuery, type BanRecord, checkBanInput } from "../moderation/ban-records.js";
 import { type PasswordPolicy, passwordPolicyViolations } from "./password-policy.js";
+import { listUserBans } from "./user-ban-repository.js";
 import {
   banUser,
   countLiveAdmins,
@@ -17,6 +20,9 @@ import {
   findLiveUserByCanonicalUsername,
   findLiveUserByEmail,
   findUserById,
+  getPasswordCredential,
+  replacePasswordCredential,
+  setUsername,
   type UserAccount,
   type UserStatus,
   unbanUser,
@@ -45,7 +51,10 @@ export interface CreateUserByAdminInput {
   password: string;
 }
 
-export const BAN_REASON_MAX_CHARS = 500;
+export { BAN_REASON_MAX_CHARS } from "../moderation/ban-records.js";
+
+/** BatchBanUsers takes 1–100 users (08 §4.2). */
+export const BATCH_MAX_USERS = 100;
 
 const roleCode: Record<GlobalRole, UserRole> = { ROOT: UserRole.root, ADMIN: UserRole.admin, USER: UserRole.user };
 
@@ -144,24 +153,88 @@ export class UserAdministration {
 
   /** Bans a live user; an existing active ban is kept (created = false). `endsAt` null = until revoked. */
   async ban(userId: number, reason: string, endsAt: number | null): Promise<{ user: UserAccount; created: boolean }> {
-    const text = reason.trim();
-    if (text === "" || text.length > BAN_REASON_MAX_CHARS) {
-      throw invalidArgument("A ban needs a reason", {
-        fieldViolations: [{ field: "reason", rule: "length", description: `1–${BAN_REASON_MAX_CHARS} characters` }],
-      });
+    const [outcome] = await this.banMany([userId], reason, endsAt);
+    if (outcome === undefined) throw notFound("User not found");
+    return outcome;
+  }
+
+  /**
+   * Bans several live users in one transaction: all or nothing (one unknown or deleted user fails the
+   * whole batch). Users already banned keep their ban (created = false).
+   */
+  async banMany(
+    userIds: readonly number[],
+    reason: string,
+    endsAt: number | null,
+  ): Promise<{ user: UserAccount; created: boolean }[]> {
+    const text = checkBanInput(reason, endsAt, this.deps.clock.now());
+    if (userIds.length < 1 || userIds.length > BATCH_MAX_USERS) {
+      throw invalidArgument(`Ban 1–${BATCH_MAX_USERS} users at a time`);
     }
-    if (endsAt !== null && endsAt <= this.deps.clock.now()) {
-      throw invalidArgument("The ban must end in the future", {
-        fieldViolations: [{ field: "ends_at", rule: "future", description: "must lie in the future" }],
+    const unique = [...new Set(userIds)];
+    return this.deps.database.tx(async (tx) => {
+      const outcomes: { user: UserAccount; created: boolean }[] = [];
+      for (const userId of unique) {
+        const target = await findUserById(tx, userId);
+        if (target === null || target.status === "DELETED") throw notFound("User not found");
+        const outcome = await banUser(tx, { userId, bannedBy: null, reason: text, endsAt });
+        const user = await findUserById(tx, userId);
+        if (user === null) throw notFound("User not found");
+        outcomes.push({ user, created: outcome.created });
+      }
+      return outcomes;
+    });
+  }
+
+  /** Ban records of one user or of everyone, newest first. */
+  async listBans(query: BanListQuery): Promise<{ bans: BanRecord[]; total: number }> {
+    return listUserBans(this.deps.database.db, query, this.deps.clock.now());
+  }
+
+  /**
+   * Replaces the account's password (05 §3.2: admin/CLI set-password): policy-checked, registered
+   * through OPAQUE under the account's existing credential identifier (a fresh one when it has no
+   * password yet), then forgotten. The credential version bump ends every session carrying the old one.
+   */
+  async setPassword(userId: number, password: string): Promise<UserAccount> {
+    const { database, opaque, passwordPolicy } = this.deps;
+    const violations = passwordPolicyViolations(password, passwordPolicy);
+    if (violations.length > 0) throw invalidArgument("The password is not valid", { fieldViolations: violations });
+    const target = await findUserById(database.db, userId);
+    if (target === null || target.status === "DELETED") throw notFound("User not found");
+    const stored = await getPasswordCredential(database.db, userId);
+    const identifier =
+      stored === null
+        ? signupCredentialIdentifier(canonicalUsername(target.username))
+        : Buffer.from(stored.identifier).toString("utf8");
+    // Key stretching runs before the transaction (PGlite has one connection).
+    const { registrationRecord } = await opaque.registerPassword(identifier, password);
+    return database.tx(async (tx) => {
+      const current = await findUserById(tx, userId);
+      if (current === null || current.status === "DELETED") throw notFound("User not found");
+      await replacePasswordCredential(tx, userId, {
+        record: registrationRecord,
+        identifier: Buffer.from(identifier, "utf8"),
+        ciphersuite: OPAQUE_CIPHERSUITE,
+        setupVersion: OPAQUE_SETUP_VERSION,
+      });
+      return current;
+    });
+  }
+
+  /** Renames a live account; administrators may give reserved names (05 §1), the other rules hold. */
+  async setUsername(userId: number, username: string): Promise<UserAccount> {
+    const violations = usernameViolations(username, { selfSignup: false });
+    if (violations.length > 0) {
+      throw invalidArgument("Username is not allowed", {
+        fieldViolations: violations.map((v) => ({ ...v, field: "username" })),
       });
     }
     return this.deps.database.tx(async (tx) => {
       const target = await findUserById(tx, userId);
       if (target === null || target.status === "DELETED") throw notFound("User not found");
-      const outcome = await banUser(tx, { userId, bannedBy: null, reason: text, endsAt });
-      const user = await findUserById(tx, userId);
-      if (user === null) throw notFound("User not found");
-      return { user, created: outcome.created };
+      if (target.username === username) return target;
+      return setUsername(tx, userId, username);
     });
   }
 

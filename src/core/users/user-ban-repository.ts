@@ -1,8 +1,9 @@
 // Platform user bans (spec 06 §3.1, 04 §7.6): at most one active ban per user, guarded by a scope
 // lock plus a NOT EXISTS check; user_account_profiles turns the active ban into status BANNED.
-import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
-import type { DbTransaction } from "../../infra/db/database-port.js";
-import { userBans } from "../../infra/db/schema/index.js";
+import { and, count, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import type { DbExecutor, DbTransaction } from "../../infra/db/database-port.js";
+import { userBans, users } from "../../infra/db/schema/index.js";
+import { type BanListQuery, type BanRecord, toBanRecord } from "../moderation/ban-records.js";
 
 export interface BanUserInput {
   userId: number;
@@ -68,4 +69,42 @@ export async function unbanUser(tx: DbTransaction, userId: number, revokedBy: nu
     .where(and(eq(userBans.userId, userId), unrevokedBan()))
     .returning({ id: userBans.id });
   return revoked.length > 0;
+}
+
+/** Ban records of one user (or all), newest first; `activeOnly` keeps those in force at `now`. */
+export async function listUserBans(
+  db: DbExecutor,
+  query: BanListQuery,
+  now: number,
+): Promise<{ bans: BanRecord[]; total: number }> {
+  const at = new Date(now);
+  const where = and(
+    query.targetId === undefined ? undefined : eq(userBans.userId, query.targetId),
+    query.activeOnly
+      ? and(
+          isNull(userBans.revokedAt),
+          lte(userBans.startsAt, at),
+          or(isNull(userBans.endsAt), gt(userBans.endsAt, at)),
+        )
+      : undefined,
+  );
+  const [total] = await db.select({ n: count() }).from(userBans).where(where);
+  const rows = await db
+    .select({
+      id: userBans.id,
+      targetId: userBans.userId,
+      targetName: users.username,
+      reason: userBans.reason,
+      startsAt: userBans.startsAt,
+      endsAt: userBans.endsAt,
+      revokedAt: userBans.revokedAt,
+      bannedBy: userBans.bannedBy,
+    })
+    .from(userBans)
+    .leftJoin(users, eq(users.id, userBans.userId))
+    .where(where)
+    .orderBy(desc(userBans.startsAt), desc(userBans.id))
+    .limit(query.limit)
+    .offset(query.offset);
+  return { bans: rows.map((r) => toBanRecord(r, now)), total: total?.n ?? 0 };
 }

@@ -2,6 +2,7 @@
 // the exit code; rules live in src/core.
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../../version.js";
+import { registerCompletionCommand } from "./commands/completion.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDbCommands } from "./commands/db.js";
 import { registerLibraryCommands } from "./commands/library.js";
@@ -47,6 +48,8 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`synctv ${VERSION}\n`);
     });
+  // Last, so the script it prints covers every command registered above.
+  registerCompletionCommand(program);
   return program;
 }
 

@@ -4,11 +4,14 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { ManagementService } from "../../../gen/synctv/management/v1/management_pb.js";
 import { AuditAction } from "../../core/audit/audit-actions.js";
 import { type AuditSink, recordStandalone } from "../../core/audit/audited-call.js";
+import { libraryEditHandlers } from "./library-edit-group.js";
 import { libraryHandlers } from "./library-group.js";
 import type { ManagementServiceDeps } from "./management-deps.js";
 import { memberHandlers } from "./member-group.js";
 import { playbackHandlers } from "./playback-group.js";
 import { roomHandlers } from "./room-group.js";
+import { roomModerationHandlers } from "./room-moderation-group.js";
+import { roomSettingsHandlers } from "./room-settings-group.js";
 import { serverHandlers } from "./server-group.js";
 import { userHandlers } from "./user-group.js";
 
@@ -32,6 +35,25 @@ export const AUDITED_METHODS: ReadonlyMap<string, AuditAction> = new Map<string,
   ["DeletePlaylist", AuditAction.playlistDelete],
   ["AddUrlMedia", AuditAction.mediaAdd],
   ["DeleteMedia", AuditAction.mediaDelete],
+  ["SetUserPassword", AuditAction.userSetPassword],
+  ["SetUsername", AuditAction.userSetUsername],
+  ["BatchBanUsers", AuditAction.userBatchBan],
+  ["BanRoom", AuditAction.roomBan],
+  ["UnbanRoom", AuditAction.roomUnban],
+  ["BatchBanRooms", AuditAction.roomBatchBan],
+  ["BatchDeleteRooms", AuditAction.roomBatchDelete],
+  ["SetRoomPassword", AuditAction.roomSetPassword],
+  ["TransferRoomOwnership", AuditAction.roomTransferOwnership],
+  ["SetRoomVisibility", AuditAction.roomSetVisibility],
+  ["UpdateRoomSettings", AuditAction.roomSettingsUpdate],
+  ["ResetRoomSettings", AuditAction.roomSettingsReset],
+  ["UpdateRoomMemberPermissions", AuditAction.roomMemberSetPermissions],
+  ["UpdateRoomMemberDisplay", AuditAction.roomMemberSetDisplay],
+  ["UpdatePlaylist", AuditAction.playlistUpdate],
+  ["MovePlaylist", AuditAction.playlistMove],
+  ["AddMedia", AuditAction.mediaAdd],
+  ["UpdateMedia", AuditAction.mediaUpdate],
+  ["MoveMedia", AuditAction.mediaMove],
 ]);
 
 export function managementServiceImpl(
@@ -45,5 +67,8 @@ export function managementServiceImpl(
     ...memberHandlers(deps),
     ...playbackHandlers(deps),
     ...libraryHandlers(deps),
+    ...libraryEditHandlers(deps),
+    ...roomModerationHandlers(deps),
+    ...roomSettingsHandlers(deps),
   };
 }

@@ -1,25 +1,33 @@
-// ManagementService users group (08 §4.2): list, get, create, ban, unban, set-role, through the
-// core's UserAdministration. The password of CreateUser is handed to OPAQUE registration and dropped;
-// it is never logged nor audited.
+// ManagementService users group (08 §4.2): list, get, create, ban, unban, set-role, set-password,
+// set-username, a user's rooms, ban records and batch ban, through the core's UserAdministration (and
+// MyRooms, read as that user). Passwords are handed to OPAQUE registration and dropped; they are
+// never logged nor audited.
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
   BanUserResponseSchema,
+  BatchBanUsersResponseSchema,
   CreateUserResponseSchema,
   GetUserResponseSchema,
+  ListUserBansResponseSchema,
+  ListUserRoomsResponseSchema,
   ListUsersResponseSchema,
   type ManagementService,
+  SetUsernameResponseSchema,
+  SetUserPasswordResponseSchema,
   SetUserRoleResponseSchema,
   UnbanUserResponseSchema,
 } from "../../../gen/synctv/management/v1/management_pb.js";
 import { UserRole, UserStatus } from "../../../gen/synctv/v1/common_pb.js";
+import { roleToWire, toRoomMessage } from "../../api/mappers/room.js";
 import { toUserMessage } from "../../api/mappers/user.js";
 import type { GlobalRole } from "../../core/actor.js";
 import { pageOf } from "../../core/members/member-listing.js";
 import type { UserStatus as CoreStatus, UserAccount } from "../../core/users/user-repository.js";
 import { auditOf } from "../server/audit-interceptor.js";
+import { toBanRecordMessage } from "./ban-record-message.js";
 import type { ManagementServiceDeps } from "./management-deps.js";
-import { userReference } from "./user-refs.js";
+import { readingAs, userReference } from "./user-refs.js";
 
 type Handlers = Partial<ServiceImpl<typeof ManagementService>>;
 
@@ -36,7 +44,7 @@ const statusFromWire: Partial<Record<UserStatus, CoreStatus>> = {
 };
 
 export function userHandlers(deps: ManagementServiceDeps): Handlers {
-  const { users, ids } = deps;
+  const { users, rooms, ids } = deps;
   const wire = (user: UserAccount) => toUserMessage(user, ids, true);
   const target = (ctx: HandlerContext, user: UserAccount) =>
     auditOf(ctx)?.target("user", ids.encode("usr", user.id)).detail({ username: user.username });
@@ -86,6 +94,72 @@ export function userHandlers(deps: ManagementServiceDeps): Handlers {
       const role = roleFromWire[req.role] ?? "USER";
       target(ctx, found)?.detail({ from_role: found.role, to_role: role });
       return create(SetUserRoleResponseSchema, { user: wire(await users.setRole(found.id, role)) });
+    },
+
+    async setUserPassword(req, ctx) {
+      const found = await users.resolve(userReference(req.user, ids));
+      target(ctx, found)?.detail(req.reason === "" ? {} : { reason: req.reason });
+      return create(SetUserPasswordResponseSchema, { user: wire(await users.setPassword(found.id, req.password)) });
+    },
+
+    async setUsername(req, ctx) {
+      const found = await users.resolve(userReference(req.user, ids));
+      target(ctx, found)?.detail({ from_username: found.username, to_username: req.username });
+      return create(SetUsernameResponseSchema, { user: wire(await users.setUsername(found.id, req.username)) });
+    },
+
+    async listUserRooms(req) {
+      const found = await users.resolve(userReference(req.user, ids));
+      const list = await rooms.myRooms.list(readingAs(found), {
+        relation: "ALL",
+        search: "",
+        sortBy: "JOINED_AT",
+        page: req.pagination?.page ?? 0,
+        pageSize: req.pagination?.pageSize ?? 0,
+      });
+      return create(ListUserRoomsResponseSchema, {
+        rooms: list.items.map((item) => ({
+          room: toRoomMessage(item.view.state, ids, {
+            includeSettings: true,
+            creatorUsername: item.view.creatorUsername,
+          }),
+          role: roleToWire[item.role],
+          joinedAt: BigInt(item.member.joinedAt),
+        })),
+        total: BigInt(list.total),
+      });
+    },
+
+    async listUserBans(req) {
+      const page = pageOf(req.pagination?.page ?? 0, req.pagination?.pageSize ?? 0);
+      const targetId = req.user === undefined ? undefined : (await users.resolve(userReference(req.user, ids))).id;
+      const list = await users.listBans({ targetId, activeOnly: req.activeOnly, ...page });
+      return create(ListUserBansResponseSchema, {
+        bans: list.bans.map((b) => toBanRecordMessage(b, ids, "usr")),
+        total: BigInt(list.total),
+      });
+    },
+
+    async batchBanUsers(req, ctx) {
+      const audit = auditOf(ctx)?.target("user", "batch");
+      const found = [];
+      for (const ref of req.users) found.push(await users.resolve(userReference(ref, ids)));
+      audit?.detail({
+        user_ids: found.map((u) => ids.encode("usr", u.id)).join(","),
+        count: found.length,
+        reason: req.reason,
+        ends_at: Number(req.endsAt),
+      });
+      const endsAt = req.endsAt === 0n ? null : Number(req.endsAt);
+      const outcomes = await users.banMany(
+        found.map((u) => u.id),
+        req.reason,
+        endsAt,
+      );
+      return create(BatchBanUsersResponseSchema, {
+        users: outcomes.map((o) => wire(o.user)),
+        createdCount: outcomes.filter((o) => o.created).length,
+      });
     },
   };
 }

@@ -36,3 +36,18 @@ export function actingUser(account: UserAccount): Actor {
     tokenExpiresAt: 0,
   };
 }
+
+/**
+ * The actor for reading what `account` itself would see (its own room list): reads only, so banned
+ * accounts may be looked at too; never use it for a write (those go through actingUser).
+ */
+export function readingAs(account: UserAccount): Actor {
+  return {
+    kind: "user",
+    userId: account.id,
+    role: account.role,
+    sessionId: "management",
+    tokenId: "",
+    tokenExpiresAt: 0,
+  };
+}

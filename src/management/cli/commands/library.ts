@@ -1,6 +1,6 @@
 // `synctv playlist list|create|delete ROOM …` and `synctv media list|add-url|delete ROOM …`
-// (08 §4.3). Library entries name a user as creator, so these act as `--as U` when given, else as
-// the room's creator.
+// (08 §4.3; get/update/move and add/update/move in library-edit.ts). Library entries name a user
+// as creator, so these act as `--as U` when given, else as the room's creator.
 import { type Command, InvalidArgumentError } from "commander";
 import {
   AddUrlMediaResponseSchema,
@@ -13,6 +13,7 @@ import {
 import { mediaTable, playlistsTable } from "../remote/library-views.js";
 import { printMessage } from "../remote/output.js";
 import { runRemote } from "../remote/remote-command.js";
+import { addMediaEditCommands, addPlaylistEditCommands } from "./library-edit.js";
 import { actorOf, asUserOption } from "./playback.js";
 import { nonNegativeInt } from "./user.js";
 
@@ -186,4 +187,7 @@ export function registerLibraryCommands(program: Command): void {
         printMessage(format, DeleteMediaResponseSchema, res, () => `deleted media ${mediaId}`);
       }),
     );
+
+  addPlaylistEditCommands(playlist);
+  addMediaEditCommands(media);
 }

@@ -1,4 +1,5 @@
-// `synctv room create|list|get|delete|member list|add|kick|playback …` (08 §4.3). Rooms are named by
+// `synctv room create|list|get|delete|member list|add|kick|playback …` (08 §4.3; moderation, password,
+// ownership, visibility, settings and member edits in room-admin.ts). Rooms are named by
 // their public id (room_…). `room create` acts as `--username U`, who becomes the creator; member
 // commands act as `--as U` when given, else as local-management (creator-level in every room).
 import { type Command, Option } from "commander";
@@ -17,6 +18,7 @@ import { printMessage } from "../remote/output.js";
 import { runRemote } from "../remote/remote-command.js";
 import { userRefArgument } from "../remote/user-ref-argument.js";
 import { addPlaybackCommands, asUserOption } from "./playback.js";
+import { addRoomAdminCommands } from "./room-admin.js";
 import { nonNegativeInt } from "./user.js";
 
 const pagination = (opts: { page?: number; pageSize?: number }) => ({
@@ -162,4 +164,6 @@ export function registerRoomCommands(program: Command): void {
           );
         }),
     );
+
+  addRoomAdminCommands(room, member);
 }

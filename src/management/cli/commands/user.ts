@@ -1,4 +1,4 @@
-// `synctv user list|get|create|ban|unban|set-role` (08 §4.3). A user argument may be an id, a
+// `synctv user list|get|create|ban|unban|set-role` (08 §4.3; the rest of the tree in user-account.ts). A user argument may be an id, a
 // username or an email. Passwords come from `--password-file F` or `--password -` (stdin) only.
 import { Argument, type Command, InvalidArgumentError, Option } from "commander";
 import {
@@ -17,8 +17,9 @@ import { printMessage } from "../remote/output.js";
 import { runRemote } from "../remote/remote-command.js";
 import { readSecretFromFile, readSecretFromStdin } from "../remote/secret-input.js";
 import { userRefArgument } from "../remote/user-ref-argument.js";
+import { addUserAccountCommands } from "./user-account.js";
 
-const ROLES = { root: UserRole.ROOT, admin: UserRole.ADMIN, user: UserRole.USER } as const;
+export const ROLES = { root: UserRole.ROOT, admin: UserRole.ADMIN, user: UserRole.USER } as const;
 const STATUSES = { active: UserStatus.ACTIVE, banned: UserStatus.BANNED, deleted: UserStatus.DELETED } as const;
 type RoleName = keyof typeof ROLES;
 
@@ -31,13 +32,13 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
-function untilMillis(value: string): number {
+export function untilMillis(value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new InvalidArgumentError("must be a date, e.g. 2030-01-31T00:00:00Z");
   return ms;
 }
 
-async function readPassword(opts: { password?: string; passwordFile?: string }): Promise<string> {
+export async function readPassword(opts: { password?: string; passwordFile?: string }): Promise<string> {
   if (opts.passwordFile !== undefined) return readSecretFromFile(opts.passwordFile, "password");
   if (opts.password === "-") return readSecretFromStdin("password");
   if (opts.password !== undefined) {
@@ -162,4 +163,6 @@ export function registerUserCommands(program: Command): void {
         printMessage(format, SetUserRoleResponseSchema, res, (r) => `${r.user?.username} is now ${role.toUpperCase()}`);
       }),
     );
+
+  addUserAccountCommands(user);
 }
