@@ -26,6 +26,7 @@ import { resolveDataPath } from "./infra/config/load.js";
 import { KNOWN_PUBLIC_SECRET_VALUES } from "./infra/config/secret-rules.js";
 import { ensureAuditPartitions } from "./infra/db/audit/audit-partitions.js";
 import { type Database, openDatabase } from "./infra/db/database.js";
+import { ensureChatMessagePartitions } from "./infra/db/partitions/chat-message-partitions.js";
 import { ensureHistoryPartitions } from "./infra/db/partitions/playback-history-partitions.js";
 import { createHealthServer, type HealthServer } from "./infra/health/health-server.js";
 import { createReadiness } from "./infra/health/readiness.js";
@@ -38,6 +39,8 @@ import { startManagementServer } from "./management/server/management-server.js"
 import { StagedShutdown, type StopMode, type StopOutcome } from "./management/shutdown/staged-shutdown.js";
 import { createHttpProbeClient } from "./media/probe/index.js";
 import { assembleRoomEventDelivery } from "./realtime/delivery/room-event-delivery.js";
+import { createRoomObservations } from "./realtime/observation/index.js";
+import { assemblePresence } from "./realtime/presence/presence-assembly.js";
 import { startRealtimeListener } from "./realtime/realtime-assembly.js";
 import { assembleRooms } from "./rooms-assembly.js";
 import { VERSION } from "./version.js";
@@ -99,6 +102,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await ensureAuditPartitions(plainDatabase.db, clock.now());
     // Every node creates the current and next daily history partitions before serving (06 §4.6).
     await ensureHistoryPartitions(plainDatabase.db, clock.now(), 1);
+    await ensureChatMessagePartitions(plainDatabase.db, clock.now(), 1);
     const rejectedAudit = new RejectedAuditQueue({
       write: (entries) => insertAuditEntries(plainDatabase.db, entries),
       onDropped: (entry, reason, err) => log.error({ err, entry, reason }, "AUDIT_WRITE_FAILED"),
@@ -128,7 +132,26 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const settings = await SettingsSnapshot.open(database, log.child({ component: "settings" }));
     const auth = await assembleAuth({ config, database, store, fallbackStore, settings, clock, log, onFallback });
     cleanups.push(() => auth.opaque.close());
-    const rooms = assembleRooms({ config, database, settings, clock, log, auth });
+    // Presence and resume (03 §2.3) on the shared store, client-report RTTs for the start lead (03 §3.3).
+    const presence = await assemblePresence({
+      nodeId,
+      store,
+      database,
+      resumeWindowMs: config.realtime.resume_window_ms,
+      clock,
+      log: log.child({ component: "presence" }),
+    });
+    cleanups.push(() => presence.close());
+    const rooms = assembleRooms({
+      config,
+      database,
+      settings,
+      clock,
+      log,
+      auth,
+      stores: { store, fallback: fallbackStore, onFallback },
+      presence: { reader: presence.tracker, leadMs: presence.leadMs },
+    });
     // Playback workers serve the rooms with a connection on this node (seed rule); the realtime
     // listener will register connections here.
     const connections = new LocalConnectionRegistry();
@@ -177,12 +200,25 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
 
     // Realtime (03 §1): single-use tickets and the uWebSockets.js listener, registering connections above.
     const tickets = new WebSocketTickets({ store, random: cryptoRandom });
+    // Observation (03 §2): one handler over the room hub, shared by the WebSocket and the API streams.
+    const observations = createRoomObservations({
+      hub: roomEvents.hub,
+      database,
+      access: rooms.access,
+      ids: auth.ids,
+      clock,
+      rooms,
+      presence: presence.tracker,
+      log: log.child({ component: "observations" }),
+    });
     const realtime = await startRealtimeListener({
       config,
       auth,
       rooms,
       tickets,
       registry: connections,
+      observations,
+      presence: presence.connections,
       clock,
       log: log.child({ component: "realtime" }),
     });
@@ -227,8 +263,16 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
           ids: auth.ids,
           playback: rooms.playback,
           library: rooms.library,
+          chat: rooms.chat,
         },
-        realtime: { tickets, access: rooms.access, ids: auth.ids, webSocketUrl: realtime.webSocketUrl },
+        realtime: {
+          tickets,
+          access: rooms.access,
+          ids: auth.ids,
+          webSocketUrl: realtime.webSocketUrl,
+          // MessageStream and Watch* run on the WebSocket's observation and command handlers.
+          streams: realtime.streams,
+        },
         serving: { isServing: () => !draining, stopped: servingStopped },
         enableReflection: config.server.enable_reflection,
       }),

@@ -15,6 +15,7 @@ import { PublicService } from "../../gen/synctv/v1/public_service_pb.js";
 import { RealtimeService } from "../../gen/synctv/v1/realtime_service_pb.js";
 import { RoomService } from "../../gen/synctv/v1/room_service_pb.js";
 import { UserService } from "../../gen/synctv/v1/user_service_pb.js";
+import type { ChatDomain } from "../core/chat/chat-domain.js";
 import type { PublicIdCodec } from "../core/ids/public-id-codec.js";
 import type { RoomMembership } from "../core/members/room-membership.js";
 import type { PlaybackDomain } from "../core/playback/playback-domain.js";
@@ -24,6 +25,7 @@ import { registerGrpcHealth, type ServingState } from "./health/grpc-health.js";
 import { DescriptorIndex } from "./reflection/descriptor-index.js";
 import { registerReflection } from "./reflection/reflection-service.js";
 import { type AuthServiceDeps, authServiceImpl } from "./services/auth-service.js";
+import { chatServiceImpl } from "./services/chat-service.js";
 import { playbackServiceImpl } from "./services/playback-service.js";
 import { playlistServiceImpl } from "./services/playlist-service.js";
 import { providerServiceImpl } from "./services/provider-service.js";
@@ -52,8 +54,10 @@ export interface ApiRoutesDeps {
     playback?: PlaybackDomain;
     /** The room library: PlaylistService and ProviderService.PrepareDirectUrl. */
     library?: PlaylistLibrary;
+    /** ChatService; absent → it answers UNIMPLEMENTED. */
+    chat?: ChatDomain;
   };
-  /** Absent in transport-only tests: CreateWebSocketTicket then answers UNIMPLEMENTED. */
+  /** Absent in transport-only tests: RealtimeService then answers UNIMPLEMENTED. */
   realtime?: RealtimeServiceDeps;
   serving: ServingState;
   enableReflection: boolean;
@@ -69,9 +73,7 @@ function mounted<S extends DescService>(service: S, impl: Partial<ServiceImpl<S>
 }
 
 /** Contract services not built yet; each later issue moves its service into `implemented`. */
-const pendingServices: { service: DescService; readMaxBytes: number }[] = [
-  { service: ChatService, readMaxBytes: DEFAULT_REQUEST_LIMIT },
-];
+const pendingServices: { service: DescService; readMaxBytes: number }[] = [];
 
 export function apiRoutes(deps: ApiRoutesDeps): (router: ConnectRouter) => void {
   const services: Mounted[] = [
@@ -125,12 +127,21 @@ export function apiRoutes(deps: ApiRoutesDeps): (router: ConnectRouter) => void 
       },
       MEDIA_REQUEST_LIMIT,
     ),
-    // RealtimeService: CreateWebSocketTicket; the streaming RPCs land with the room hub.
+    // ChatService (P1 RPCs): the chat domain when the node has one.
+    mounted(
+      ChatService,
+      {
+        ...unimplementedService(ChatService),
+        ...(deps.rooms?.chat ? chatServiceImpl({ chat: deps.rooms.chat, ids: deps.rooms.ids }) : {}),
+      },
+      DEFAULT_REQUEST_LIMIT,
+    ),
+    // RealtimeService: CreateWebSocketTicket, MessageStream and Watch* over the realtime backend.
     mounted(
       RealtimeService,
       {
         ...unimplementedService(RealtimeService),
-        ...(deps.realtime ? realtimeServiceImpl(deps.realtime) : {}),
+        ...(deps.realtime ? realtimeServiceImpl(deps.realtime, deps.serving) : {}),
       },
       DEFAULT_REQUEST_LIMIT,
     ),

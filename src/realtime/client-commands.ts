@@ -4,6 +4,7 @@
 import { create } from "@bufbuild/protobuf";
 import { pathToString } from "@bufbuild/protobuf/reflect";
 import { createValidator } from "@bufbuild/protovalidate";
+import type { SendChatMessageRequest } from "../../gen/synctv/v1/chat_service_pb.js";
 import { PlaybackUpdateType } from "../../gen/synctv/v1/playback_pb.js";
 import type { StartPlaybackRequest, UpdatePlaybackStateRequest } from "../../gen/synctv/v1/playback_service_pb.js";
 import {
@@ -14,6 +15,8 @@ import {
   type ServerMessage,
 } from "../../gen/synctv/v1/realtime_pb.js";
 import { toErrorInfo } from "../api/error-info.js";
+import { chatMessageRefOf } from "../api/mappers/chat.js";
+import type { ChatMessages } from "../core/chat/chat-messages.js";
 import { DomainError, invalidArgument, isDomainError, unimplemented } from "../core/errors.js";
 import type { PublicIdCodec } from "../core/ids/public-id-codec.js";
 import type { PlaybackTransitions } from "../core/playback/playback-transitions.js";
@@ -23,10 +26,15 @@ import type { ExpectedSource } from "../core/playback/transition-runner.js";
 import type { Clock } from "../infra/clock.js";
 import { serverMessage } from "./frame-codec.js";
 import type { ObservationHandler, ObservingConnection } from "./observation-handler.js";
+import type { ConnectionPresence } from "./presence/connection-presence.js";
 
 export interface ClientCommandDeps {
   transitions: Pick<PlaybackTransitions, "update" | "start" | "stop">;
+  /** The core chat send (the same call as SendChatMessage); absent → `chat` answers UNIMPLEMENTED. */
+  chat?: Pick<ChatMessages, "send">;
   observations: ObservationHandler;
+  /** client_report sink (per-room drift/RTT); absent → reports are accepted and dropped. */
+  reports?: Pick<ConnectionPresence, "report">;
   ids: PublicIdCodec;
   clock: Clock;
   /** Unexpected failures: logged with the connection, answered as INTERNAL without detail. */
@@ -54,7 +62,6 @@ export class ClientCommands {
     const operationId = operationIdOf(message);
     try {
       const kind = message.message.case;
-      if (kind === "chat") throw unimplemented("Chat is not available on this server yet");
       if (kind === "webrtc") throw unimplemented("WebRTC signalling is not available on this server");
       this.#validate(connection, message);
       await this.#dispatch(connection, message, receivedAtMs);
@@ -93,10 +100,12 @@ export class ClientCommands {
         await deps.observations.unobserve(connection, message.message.value.observeId);
         return;
       case "clientReport":
-        // Drift/RTT telemetry (03 §4.5) is accepted and not yet aggregated.
+        // Drift/RTT telemetry (03 §4.5): the room's RTT feeds its scheduled-start lead.
+        deps.reports?.report(connection, message.message.value);
         return;
       case "chat":
-        throw unimplemented("Chat is not available on this server yet");
+        await this.#sendChat(connection, message.message.value);
+        return;
       case "webrtc":
         throw unimplemented("WebRTC signalling is not available on this server");
       case undefined:
@@ -151,6 +160,18 @@ export class ClientCommands {
     );
   }
 
+  /** The RPC's send path with the connection's actor and room; the sender sees its event via chat_events. */
+  async #sendChat(connection: CommandConnection, req: SendChatMessageRequest): Promise<void> {
+    if (!this.deps.chat) throw unimplemented("Chat is not available on this server");
+    await this.deps.chat.send(connection.actor, connection.roomId, {
+      content: req.content,
+      clientMessageId: req.clientMessageId,
+      replyTo: req.replyToMessageId === "" ? null : chatMessageRefOf(this.deps.ids, req.replyToMessageId),
+      displayPosition: req.displayPosition,
+      displayColor: req.displayColor,
+    });
+  }
+
   #optionalId(prefix: "med" | "pl", publicId: string): number | null {
     return publicId === "" ? null : this.deps.ids.decode(prefix, publicId);
   }
@@ -161,7 +182,7 @@ export class ClientCommands {
    */
   #validate(connection: CommandConnection, message: ClientMessage): void {
     const inner = message.message;
-    if (inner.case === "playbackStateUpdate" || inner.case === "playbackUpdate") {
+    if (inner.case === "playbackStateUpdate" || inner.case === "playbackUpdate" || inner.case === "chat") {
       if (inner.value.roomId === "") inner.value.roomId = connection.roomPublicId;
       else if (inner.value.roomId !== connection.roomPublicId) {
         throw invalidArgument("room_id must be this connection's room", {

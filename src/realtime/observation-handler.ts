@@ -1,7 +1,9 @@
-// The seam between the socket and the room hub (spec 03 §2): observe/unobserve go through this
-// interface. Until the delivery bus provides one, every observation answers UNIMPLEMENTED (9004).
+// The seam between a realtime connection and the room hub (spec 03 §2): observe/unobserve go through
+// this interface. RoomObservations (observation/) implements it over the hub; the WebSocket listener
+// and the API's MessageStream/Watch* streams each bring their own ObservingConnection.
 import { create } from "@bufbuild/protobuf";
 import { ErrorKind } from "../../gen/synctv/v1/errors_pb.js";
+import type { RealtimeTerminationCode } from "../../gen/synctv/v1/realtime_pb.js";
 import {
   ErrorMessageSchema,
   type ObserveResource,
@@ -22,6 +24,16 @@ export interface ObservingConnection {
 }
 
 export interface ObservationHandler {
+  /**
+   * Optional: the connection opened. From here on room events that end it (kicked or left, room
+   * deleted, guest access revoked) call `terminate`, which sends `termination` and closes the
+   * connection (a stream ends). A connection that only ever calls `observe` is followed from its
+   * first observation, and gets a `termination` message through `send()` instead.
+   */
+  connectionOpened?(
+    connection: ObservingConnection,
+    terminate: (code: RealtimeTerminationCode, message: string) => void,
+  ): void;
   /** Answers `resource_observed` (+ snapshot) or `resource_observe_error` through `connection.send`. */
   observe(connection: ObservingConnection, request: ObserveResource): Promise<void>;
   unobserve(connection: ObservingConnection, observeId: string): Promise<void>;
@@ -29,7 +41,7 @@ export interface ObservationHandler {
   connectionClosed(connection: ObservingConnection): void;
 }
 
-/** The stand-in until the hub lands: refuses every observation with 9004, keeps the socket open. */
+/** For listeners built without a hub (tests of the socket alone): refuses every observation with 9004. */
 export const unavailableObservations: ObservationHandler = {
   async observe(connection, request) {
     connection.send(

@@ -11,20 +11,28 @@ import { cryptoRandom } from "../infra/random.js";
 import type { assembleRooms } from "../rooms-assembly.js";
 import { ClientCommands } from "./client-commands.js";
 import { ConnectionLimits } from "./connection-limits.js";
+import { MAX_OBSERVATIONS_PER_CONNECTION as MAX_OBSERVATIONS } from "./observation/room-observations.js";
 import { type ObservationHandler, unavailableObservations } from "./observation-handler.js";
-import { createRealtimeServer, type RealtimeServer } from "./realtime-server.js";
-
-/** At most 64 observations per connection (03 §2). */
-const MAX_OBSERVATIONS = 64;
+import type { ConnectionPresence } from "./presence/connection-presence.js";
+import {
+  createRealtimeServer,
+  HEARTBEAT_INTERVAL_SECONDS,
+  RESUME_WINDOW_SECONDS,
+  type RealtimeServer,
+} from "./realtime-server.js";
+import type { RealtimeStreamBackend } from "./realtime-stream-backend.js";
 
 export interface RealtimeAssemblyInput {
   config: Config;
   auth: Pick<Awaited<ReturnType<typeof assembleAuth>>, "verifier" | "ids" | "limiter">;
-  rooms: Pick<ReturnType<typeof assembleRooms>, "access" | "playback">;
+  rooms: Pick<ReturnType<typeof assembleRooms>, "access" | "playback"> &
+    Partial<Pick<ReturnType<typeof assembleRooms>, "chat">>;
   tickets: WebSocketTickets;
   registry: Pick<LocalConnectionRegistry, "connect">;
-  /** The room hub's observation handler once it exists; until then observations answer 9004. */
+  /** The node's RoomObservations (observation/index.ts); without it observations answer 9004. */
   observations?: ObservationHandler;
+  /** Presence, resume tokens and client reports (03 §2.3, §4.5); see presence/presence-assembly.ts. */
+  presence?: ConnectionPresence;
   clock: Clock;
   log: Logger;
 }
@@ -33,12 +41,30 @@ export interface RunningRealtime {
   server: RealtimeServer;
   address: AddressInfo;
   webSocketUrl(roomPublicId: string): string;
+  /** What the API port's MessageStream and Watch* streams share with this listener (one contract). */
+  streams: RealtimeStreamBackend;
 }
 
 export async function startRealtimeListener(input: RealtimeAssemblyInput): Promise<RunningRealtime> {
   const { config, auth, rooms, clock, log } = input;
   const limits = config.connection_limits;
   const observations = input.observations ?? unavailableObservations;
+  // One connection budget for sockets and API streams: a MessageStream or Watch* stream takes a slot.
+  const connectionLimits = new ConnectionLimits({
+    perActor: limits.per_actor,
+    perRoom: limits.per_room,
+    perNode: limits.per_node,
+  });
+  const commands = new ClientCommands({
+    transitions: rooms.playback.transitions,
+    ...(rooms.chat ? { chat: rooms.chat.messages } : {}),
+    observations,
+    ...(input.presence ? { reports: input.presence } : {}),
+    ids: auth.ids,
+    clock,
+    onUnexpected: (err, connection) =>
+      log.error({ err, connection_id: connection.connectionId }, "realtime handler failed"),
+  });
   const server = createRealtimeServer({
     host: config.realtime.host,
     port: config.realtime.port,
@@ -48,23 +74,13 @@ export async function startRealtimeListener(input: RealtimeAssemblyInput): Promi
       access: rooms.access,
       ids: auth.ids,
       limiter: auth.limiter,
-      limits: new ConnectionLimits({
-        perActor: limits.per_actor,
-        perRoom: limits.per_room,
-        perNode: limits.per_node,
-      }),
+      limits: connectionLimits,
       allowedOrigins: config.server.cors_allowed_origins,
       publicUrl: config.realtime.public_url,
     },
-    commands: new ClientCommands({
-      transitions: rooms.playback.transitions,
-      observations,
-      ids: auth.ids,
-      clock,
-      onUnexpected: (err, connection) =>
-        log.error({ err, connection_id: connection.connectionId }, "realtime handler failed"),
-    }),
+    commands,
     observations,
+    ...(input.presence ? { presence: input.presence } : {}),
     registry: input.registry,
     access: rooms.access,
     limits: {
@@ -83,7 +99,30 @@ export async function startRealtimeListener(input: RealtimeAssemblyInput): Promi
     config.realtime.public_url !== ""
       ? config.realtime.public_url.replace(/\/+$/, "")
       : `ws://${hostForUrl(config.realtime.host)}:${address.port}`;
-  return { server, address, webSocketUrl: (roomPublicId) => `${base}/ws/rooms/${roomPublicId}` };
+  return {
+    server,
+    address,
+    webSocketUrl: (roomPublicId) => `${base}/ws/rooms/${roomPublicId}`,
+    streams: {
+      observations,
+      commands,
+      limits: connectionLimits,
+      registry: input.registry,
+      ...(input.presence ? { presence: input.presence } : {}),
+      settings: {
+        maxObservations: MAX_OBSERVATIONS,
+        maxFrameBytes: limits.max_frame_bytes,
+        messagesPerSecond: limits.messages_per_second,
+        idleTimeoutSeconds: limits.idle_timeout_seconds,
+        maxLifetimeSeconds: limits.max_lifetime_seconds,
+        heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS,
+        resumeWindowSeconds: RESUME_WINDOW_SECONDS,
+      },
+      clock,
+      random: cryptoRandom,
+      log,
+    },
+  };
 }
 
 function hostForUrl(host: string): string {

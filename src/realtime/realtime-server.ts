@@ -20,6 +20,7 @@ import type { Random } from "../infra/random.js";
 import type { ClientCommands } from "./client-commands.js";
 import { decodeClientFrame, serverMessage } from "./frame-codec.js";
 import type { ObservationHandler } from "./observation-handler.js";
+import type { ConnectionPresence, PresenceSubject } from "./presence/connection-presence.js";
 import { type ConnectionPolicy, RealtimeConnection } from "./realtime-connection.js";
 import { terminationOfGateFailure } from "./termination-codes.js";
 import { admitUpgrade, type UpgradeAdmissionDeps, type UpgradeRequest } from "./upgrade-admission.js";
@@ -46,6 +47,8 @@ export interface RealtimeServerOptions {
   log: Logger;
   slowConsumerBytes?: number;
   revalidateEveryMs?: number;
+  /** Presence and resume (03 §2.3); without it welcome carries a token that resumes nothing. */
+  presence?: Pick<ConnectionPresence, "opened" | "closed" | "resumeWindowSeconds">;
 }
 
 export interface RealtimeServer {
@@ -59,8 +62,8 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
-const RESUME_WINDOW_SECONDS = 30;
-const HEARTBEAT_INTERVAL_SECONDS = 30;
+export const RESUME_WINDOW_SECONDS = 30;
+export const HEARTBEAT_INTERVAL_SECONDS = 30;
 const SHUTDOWN_CLOSE_CODE = 1012;
 
 type SocketData = { connection: RealtimeConnection };
@@ -120,6 +123,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         authorization: req.getHeader("authorization"),
         ticket: req.getQuery("ticket"),
         format: req.getQuery("format"),
+        resume: req.getQuery("resume"),
         origin: req.getHeader("origin"),
         host: req.getHeader("host"),
         ip: Buffer.from(res.getRemoteAddressAsText()).toString(),
@@ -159,9 +163,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
             policy,
             onSlowConsumer,
           );
-          res.cork(() => {
-            res.upgrade<SocketData>({ connection }, key, protocol, extensions, context);
-          });
+          // Deliberately not inside res.cork: uWebSockets.js before uWebSockets v20.79 (PR #1929)
+          // misses an asynchronous upgrade made inside res.cork when the socket's memory is
+          // reallocated in place, then reads the new WebSocket's bytes as HTTP state and may close
+          // it right after `open` with no close frame (1006). Uncorked, the upgrade only costs a
+          // few small writes and uWS's "writes must be made from within a corked callback" warning.
+          res.upgrade<SocketData>({ connection }, key, protocol, extensions, context);
         },
         (err: unknown) => {
           log.error({ err }, "websocket upgrade failed");
@@ -175,9 +182,17 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       connection.socket = ws;
       open.add(connection);
       connection.releaseRuntime = options.registry.connect(connection.roomId);
+      // Room events that end this connection (kicked, left, room deleted, guest revoked) apply
+      // whether or not it observes anything.
+      options.observations.connectionOpened?.(connection, (code, message) =>
+        terminate(connection, code, message, 1008),
+      );
+      // Presence (03 §2.3): registers the connection (continuing a held presence on a valid
+      // `?resume=`) and hands out the token that resumes this one.
+      const resumeToken = options.presence?.opened(presenceSubjectOf(connection)) ?? randomUUID();
       const welcome = create(WelcomeSchema, {
         connectionId: connection.connectionId,
-        resumeToken: randomUUID(),
+        resumeToken,
         serverTimeMs: BigInt(clock.now()),
         limits: create(RealtimeLimitsSchema, {
           maxObservations: limits.maxObservations,
@@ -185,7 +200,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           maxMessagesPerSecond: limits.messagesPerSecond,
           heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_SECONDS,
           idleTimeoutSeconds: limits.idleTimeoutSeconds,
-          resumeWindowSeconds: RESUME_WINDOW_SECONDS,
+          resumeWindowSeconds: options.presence?.resumeWindowSeconds ?? RESUME_WINDOW_SECONDS,
         }),
       });
       connection.send(serverMessage({ case: "welcome", value: welcome }));
@@ -231,6 +246,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       open.delete(connection);
       connection.releaseRuntime();
       connection.admitted.release();
+      void options.presence?.closed(presenceSubjectOf(connection));
       options.observations.connectionClosed(connection);
       log.debug({ connection_id: connection.connectionId, code }, "realtime connection closed");
       if (open.size === 0) for (const wake of closeWaiters) wake();
@@ -312,6 +328,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Forcefully closes whatever survived the drain.
       app.close();
     },
+  };
+}
+
+function presenceSubjectOf(connection: RealtimeConnection): PresenceSubject {
+  return {
+    connectionId: connection.connectionId,
+    actor: connection.actor,
+    roomId: connection.roomId,
+    role: connection.admitted.role,
+    resumeRequested: connection.admitted.resumeRequested,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Actor } from "../core/actor.js";
 import type { AccessVerifier } from "../core/auth/access-verifier.js";
 import { isDomainError } from "../core/errors.js";
 import type { PublicIdCodec } from "../core/ids/public-id-codec.js";
+import type { RoomRole } from "../core/permissions/index.js";
 import type { TicketActor, WebSocketTickets } from "../core/realtime/websocket-tickets.js";
 import type { RoomAccess } from "../core/rooms/room-access.js";
 import type { ConnectionLimits } from "./connection-limits.js";
@@ -18,6 +19,8 @@ export interface UpgradeRequest {
   authorization: string;
   ticket: string | undefined;
   format: string | undefined;
+  /** `?resume=`: the resume token of an earlier connection (03 §2.3); never a reason to refuse. */
+  resume?: string | undefined;
   origin: string;
   host: string;
   ip: string;
@@ -28,6 +31,10 @@ export interface AdmittedConnection {
   roomId: number;
   roomPublicId: string;
   format: FrameFormat;
+  /** The actor's role in the room at admission (presence events name it). */
+  role: RoomRole;
+  /** The `?resume=` token as presented ('' for none); presence decides whether it continues anything. */
+  resumeRequested: string;
   /** Frees the connection slot; called exactly once, on close or when the client went away. */
   release(): void;
 }
@@ -75,7 +82,18 @@ export async function admitUpgrade(req: UpgradeRequest, deps: UpgradeAdmissionDe
     const admitted = room.actor as TicketActor;
     const release = deps.limits.reserve(actorKey(admitted), roomId);
     if (release === null) return refuse(429, "connection limit reached");
-    return { ok: true, connection: { actor: admitted, roomId, roomPublicId: req.roomPublicId, format, release } };
+    return {
+      ok: true,
+      connection: {
+        actor: admitted,
+        roomId,
+        roomPublicId: req.roomPublicId,
+        format,
+        role: room.role,
+        resumeRequested: req.resume ?? "",
+        release,
+      },
+    };
   } catch (err) {
     if (!isDomainError(err)) throw err;
     return refuse(statusOfKind[err.kind] ?? 500, err.message);

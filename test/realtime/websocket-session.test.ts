@@ -23,7 +23,7 @@ const WRITE_ENV = { ...REALTIME_ENV, SYNCTV_REQUEST_RATE_LIMITS_CATEGORIES_WRITE
 // Known open bug (realtime issue): with PostgreSQL + Redis under heavy load an open connection is
 // occasionally cut with 1006 (no close frame). Each test must still pass on its own; the retry
 // keeps CI honest about everything else until the cause is found.
-describe("an open realtime connection", { retry: 2 }, () => {
+describe("an open realtime connection", () => {
   let n: MembersNode;
   let owner: TestUser;
   let room: TestRoom;
@@ -119,12 +119,14 @@ describe("an open realtime connection", { retry: 2 }, () => {
       message: { case: "playbackStateUpdate", value: { type: PlaybackUpdateType.SEEK, position: -1 } },
     });
     expect((await socket.next("error")).code).toBe(defaultAppCode.INVALID_ARGUMENT);
+    // An empty chat command fails the SendChatMessage rules (content, client_message_id).
     socket.send({ message: { case: "chat", value: {} } });
-    expect((await socket.next("error")).code).toBe(defaultAppCode.UNIMPLEMENTED);
+    expect((await socket.next("error")).code).toBe(defaultAppCode.INVALID_ARGUMENT);
     socket.send({
       message: {
         case: "observeResource",
-        value: { observeId: "o1", resource: { case: "onlineCount", value: {} } },
+        // Pinned chat is P2: its observation is refused as not implemented, the socket stays open.
+        value: { observeId: "o1", resource: { case: "chatPinEvents", value: {} } },
       },
     });
     const observeError = await socket.next("resourceObserveError");
@@ -147,7 +149,7 @@ describe("an open realtime connection", { retry: 2 }, () => {
   });
 });
 
-describe("shutdown", { retry: 2 }, () => {
+describe("shutdown", () => {
   let n: MembersNode;
   afterAll(() => n?.close());
 

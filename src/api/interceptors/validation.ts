@@ -29,6 +29,9 @@ export function validationInterceptor(validator: Validator = createValidator()):
       check(req.method.input, req.message);
       return next(req);
     }
+    // A bidi stream (MessageStream) checks each message in its handler: a bad message answers an
+    // `error` and the stream stays open (spec 03 §1.2), as on the WebSocket.
+    if (req.method.methodKind === "bidi_streaming") return next(req);
     return next({ ...req, message: mapAsyncIterable(req.message, (m) => check(req.method.input, m)) });
   };
 }

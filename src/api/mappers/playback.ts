@@ -11,9 +11,14 @@ import {
   type PlaybackState,
   PlaybackStateSchema,
 } from "../../../gen/synctv/v1/playback_pb.js";
+import {
+  type ListPlaybackHistoryResponse,
+  ListPlaybackHistoryResponseSchema,
+} from "../../../gen/synctv/v1/playback_service_pb.js";
 import { MediaFormat, SourceProvider, SubtitleFormat } from "../../../gen/synctv/v1/source_config_pb.js";
 import type { PublicIdCodec } from "../../core/ids/public-id-codec.js";
 import type { PlaybackResolution } from "../../core/playback/direct-url-playback.js";
+import type { HistoryPage } from "../../core/playback/playback-history.js";
 import type { HistoryRow } from "../../core/playback/playback-history-repository.js";
 import type { HistoryRef, PlaybackStateView } from "../../core/playback/playback-view.js";
 import type { PlaybackKind } from "../../core/playback/timeline/index.js";
@@ -125,5 +130,14 @@ export function toHistoryEntryMessage(row: HistoryRow, ids: PublicIdCodec): Play
     createdAt,
     // Entries change only when their saved position does; the table keeps no separate stamp.
     updatedAt: createdAt,
+  });
+}
+
+/** One page of ListPlaybackHistory (also the `playback_history` observation payload). */
+export function toPlaybackHistoryResponse(page: HistoryPage, ids: PublicIdCodec): ListPlaybackHistoryResponse {
+  return create(ListPlaybackHistoryResponseSchema, {
+    entries: page.entries.map((row) => toHistoryEntryMessage(row, ids)),
+    historyCursorId: page.historyCursor ? historyIdOf(ids, page.historyCursor) : "",
+    nextCursor: page.nextCursor,
   });
 }

@@ -9,7 +9,11 @@ import {
   PlaylistBrowseAccessMode,
   PlaylistSchema,
 } from "../../../gen/synctv/v1/playlist_pb.js";
-import { PlaylistSortBy } from "../../../gen/synctv/v1/playlist_service_pb.js";
+import {
+  type ListPlaylistItemsResponse,
+  ListPlaylistItemsResponseSchema,
+  PlaylistSortBy,
+} from "../../../gen/synctv/v1/playlist_service_pb.js";
 import {
   type DirectUrlSource as DirectUrlSourceMessage,
   DirectUrlSourceSchema,
@@ -28,6 +32,7 @@ import type {
   ProxyMode as ProxyModeName,
   SubtitleFormat as SubtitleFormatName,
 } from "../../core/playlists/direct-url/direct-url-source.js";
+import type { ItemListing } from "../../core/playlists/library-reads.js";
 import type {
   Availability,
   BrowseAccess,
@@ -196,4 +201,23 @@ function invert<K extends string, V extends number>(table: Record<K, V>): Partia
   const out: Partial<Record<V, K>> = {};
   for (const [key, value] of Object.entries(table) as [K, V][]) out[value] = key;
   return out;
+}
+
+/** One page of ListPlaylistItems (also the `playlist_items` observation payload). */
+export function toPlaylistItemsResponse(
+  list: ItemListing,
+  page: { page: number; pageSize: number },
+  ids: PublicIdCodec,
+): ListPlaylistItemsResponse {
+  return create(ListPlaylistItemsResponseSchema, {
+    playlists: list.playlists.map((v) => toPlaylistMessage(v, ids)),
+    media: list.media.map((v) => toMediaMessage(v, ids)),
+    currentPath: list.path.map((p) => ({ playlistId: ids.encode("pl", p.playlistId), name: p.name })),
+    total: list.total,
+    next: list.hasMore
+      ? { case: "nextPage", value: { page: page.page + 1, pageSize: page.pageSize } }
+      : { case: undefined },
+    version: BigInt(list.version),
+    supportsSearch: true,
+  });
 }

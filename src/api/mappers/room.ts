@@ -15,6 +15,7 @@ import {
 } from "../../../gen/synctv/v1/room_pb.js";
 import type { PublicIdCodec } from "../../core/ids/public-id-codec.js";
 import type { RoomRole } from "../../core/permissions/index.js";
+import type { RoomPresenceCounts } from "../../core/realtime-runtime/presence-identity.js";
 import type { MemberRecord } from "../../core/rooms/member-record.js";
 import type { PlayModeName, RoomSettingsDocument } from "../../core/rooms/room-settings-document.js";
 import type { RoomState } from "../../core/rooms/room-state.js";
@@ -57,6 +58,8 @@ export interface RoomViewOptions {
   /** Settings are hidden in non-member discovery views (02 §4). */
   includeSettings: boolean;
   creatorUsername?: string;
+  /** Live presence counters (RoomView.presence); unset when the node does not track them. */
+  presence?: RoomPresenceCounts | undefined;
 }
 
 export function toRoomMessage(state: RoomState, ids: PublicIdCodec, options: RoomViewOptions): Room {
@@ -76,6 +79,15 @@ export function toRoomMessage(state: RoomState, ids: PublicIdCodec, options: Roo
     availability: state.creatorActive ? ResourceAvailability.AVAILABLE : ResourceAvailability.CREATOR_INACTIVE,
     settings: options.includeSettings ? toRoomSettingsMessage(state.settings) : undefined,
     memberCount: state.memberCount,
+    presence:
+      options.presence === undefined
+        ? undefined
+        : {
+            onlineMemberCount: options.presence.onlineMemberCount,
+            onlineGuestCount: options.presence.onlineGuestCount,
+            connectionCount: options.presence.connectionCount,
+            sampledAt: BigInt(options.presence.sampledAt),
+          },
     version: BigInt(state.version),
     createdAt: BigInt(state.createdAt),
     updatedAt: BigInt(state.updatedAt),

@@ -12,7 +12,7 @@ import type { HistoryRef } from "../../core/playback/playback-view.js";
 import type { PlaybackUpdateType as CoreUpdateType } from "../../core/playback/timeline/index.js";
 import type { ExpectedSource } from "../../core/playback/transition-runner.js";
 import { callerOf } from "../caller.js";
-import { historyIdOf, toHistoryEntryMessage, toPlaybackMessage, toPlaybackStateMessage } from "../mappers/playback.js";
+import { toPlaybackHistoryResponse, toPlaybackMessage, toPlaybackStateMessage } from "../mappers/playback.js";
 
 export interface PlaybackHandlerDeps {
   playback: PlaybackDomain;
@@ -128,11 +128,7 @@ export function playbackServiceImpl(deps: PlaybackHandlerDeps): Partial<ServiceI
         limit: req.limit,
         newestFirst: req.sortDirection !== SortDirection.ASC,
       });
-      return {
-        entries: page.entries.map((row) => toHistoryEntryMessage(row, ids)),
-        historyCursorId: page.historyCursor ? historyIdOf(ids, page.historyCursor) : "",
-        nextCursor: page.nextCursor,
-      };
+      return toPlaybackHistoryResponse(page, ids);
     },
     async playHistoryEntry(req, ctx) {
       const view = await transitions.playHistoryEntry(

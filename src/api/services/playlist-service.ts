@@ -18,6 +18,7 @@ import {
   PROXY_MODE_FROM_WIRE,
   SORT_FROM_WIRE,
   toMediaMessage,
+  toPlaylistItemsResponse,
   toPlaylistMessage,
 } from "../mappers/playlist.js";
 
@@ -211,17 +212,7 @@ export function playlistServiceImpl(deps: PlaylistServiceDeps): Partial<ServiceI
         descending: isDescending(req.sortDirection),
         availability: availabilityFromWire(req.availability),
       });
-      return {
-        playlists: list.playlists.map(playlistOut),
-        media: list.media.map(mediaOut),
-        currentPath: list.path.map((p) => ({ playlistId: ids.encode("pl", p.playlistId), name: p.name })),
-        total: list.total,
-        next: list.hasMore
-          ? { case: "nextPage", value: { page: page.page + 1, pageSize: page.pageSize } }
-          : { case: undefined },
-        version: BigInt(list.version),
-        supportsSearch: true,
-      };
+      return toPlaylistItemsResponse(list, page, ids);
     },
   };
 }

@@ -62,6 +62,7 @@ export function roomMembershipHandlers(deps: RoomMembershipDeps): Partial<Servic
       username: v.username,
       effective: v.effective,
       showOverrides: v.showOverrides,
+      ...(v.presence ?? {}),
     });
   const review = (r: JoinReviewRecord): RoomJoinReview =>
     create(RoomJoinReviewSchema, {

@@ -91,12 +91,17 @@ export function roomLifecycleHandlers(deps: RoomLifecycleHandlerDeps): Partial<S
   const { rooms, ids } = deps;
   const roomId = (publicId: string) => ids.decode("room", publicId);
   const memberView = (view: RoomView) =>
-    toRoomMessage(view.state, ids, { includeSettings: true, creatorUsername: view.creatorUsername });
+    toRoomMessage(view.state, ids, {
+      includeSettings: true,
+      creatorUsername: view.creatorUsername,
+      presence: view.presence,
+    });
   const discoveryItem = (item: DiscoveryItem): RoomDiscoveryItem =>
     create(RoomDiscoveryItemSchema, {
       room: toRoomMessage(item.view.state, ids, {
         includeSettings: item.includeSettings,
         creatorUsername: item.view.creatorUsername,
+        presence: item.view.presence,
       }),
       joined: item.joined,
       favorited: false,

@@ -54,6 +54,7 @@ export function listMyRoomsHandler(deps: ListMyRoomsHandlerDeps): Pick<ServiceIm
             room: toRoomMessage(item.view.state, ids, {
               includeSettings: true,
               creatorUsername: item.view.creatorUsername,
+              presence: item.view.presence,
             }),
             role: roleToWire[item.role],
             permissions: item.effective,

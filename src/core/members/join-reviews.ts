@@ -53,6 +53,7 @@ export class JoinReviews {
 
   async approve(actor: Actor, roomId: number, reviewId: number): Promise<ReviewOutcome> {
     const { access, clock, writer } = this.deps;
+    await this.deps.chat?.prepare(clock.now());
     return writer.run(async (tx, events) => {
       const ctx = await this.#reviewer(actor, roomId, tx);
       const reviewerId = ctx.member?.userId ?? null;
@@ -89,6 +90,7 @@ export class JoinReviews {
         displayTag: "",
         actorUserId: reviewerId,
         now,
+        chat: this.deps.chat,
       });
       // Notifying the user (P2) happens after commit, with notifications.
       return {

@@ -52,6 +52,7 @@ export class JoinRoom {
     // 7: password proof.
     const proof = await this.#passwords.prove(database.db, roomId, user.userId, input.password, origin);
 
+    await this.deps.chat?.prepare(clock.now());
     // 8: serialise this (room, user) and repeat 1–7 on what the transaction sees.
     return this.deps.writer.run(async (tx, events) => {
       await lockMemberSlot(tx, roomId, user.userId);
@@ -82,6 +83,7 @@ export class JoinRoom {
         displayTag: input.displayTag,
         actorUserId: user.userId,
         now,
+        chat: this.deps.chat,
       });
       const username = await usernameOf(tx, user.userId);
       return {

@@ -3,6 +3,7 @@
 // member JOINED event, all in the caller's transaction.
 import type { DbTransaction } from "../../infra/db/database-port.js";
 import type { RoomEventRecorder } from "../../infra/db/events/observable-writer.js";
+import type { ChatSystemHooks } from "../chat/chat-system-messages.js";
 import { AppCode, failedPrecondition } from "../errors.js";
 import type { MemberRecord } from "../rooms/member-record.js";
 import type { RoomState } from "../rooms/room-state.js";
@@ -12,6 +13,8 @@ import { bumpMembershipVersion, insertMemberRow, lockRoomAndCountMembers, type N
 export interface AdmitInput extends NewMember {
   state: RoomState;
   actorUserId: number | null;
+  /** The chat system-message hook (the caller ran `prepare` before its transaction). */
+  chat?: ChatSystemHooks | undefined;
 }
 
 export interface Admitted {
@@ -39,6 +42,8 @@ export async function admitMember(tx: DbTransaction, events: RoomEventRecorder, 
     membershipVersion,
     member,
   });
-  // SYSTEM_MEMBER_JOINED chat message (04 §7.1 step 12) goes here, through the outbox, with the chat issue.
+  // SYSTEM_MEMBER_JOINED (04 §7.1 step 12): once per admission, i.e. when the user becomes a member; a
+  // revisit or reconnect never comes through here. Leaving and joining again is a new membership.
+  await input.chat?.memberJoined(tx, events, input.roomId, input.userId);
   return { member, state: { ...input.state, memberCount: members + 1 } };
 }

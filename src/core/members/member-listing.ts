@@ -1,6 +1,6 @@
 // Reading members (02 §3.3): ListRoomMembers (view_members; page, search, role filter, sort) and
-// GetSelfRoomMember (any member, also in banned or closed rooms). Presence counts stay zero until the
-// realtime layer reports them.
+// GetSelfRoomMember (any member, also in banned or closed rooms). Presence (counters, is_online) comes
+// from the node's PresenceTracker, room-wide across nodes.
 import { and, asc, count, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import { roomMembers, users } from "../../infra/db/schema/index.js";
 import type { Actor } from "../actor.js";
@@ -89,10 +89,21 @@ export class MemberListing {
       .where(where);
 
     const viewer = viewerOf(ctx);
+    const live = await this.deps.presence?.view(input.roomId);
     return {
-      members: rows.map((r) => memberView(access, ctx.state, toMemberRecord(r.member), r.username, viewer)),
+      members: rows.map((r) => {
+        const view = memberView(access, ctx.state, toMemberRecord(r.member), r.username, viewer);
+        if (live === undefined) return view;
+        const online = live.identities.get(`u:${r.member.userId}`);
+        return { ...view, presence: { isOnline: online !== undefined, connectionCount: online?.connections ?? 0 } };
+      }),
       total: Number(totalRow?.n ?? 0),
-      presence: { onlineMemberCount: 0, onlineGuestCount: 0, connectionCount: 0, sampledAt: clock.now() },
+      presence: live?.counts ?? {
+        onlineMemberCount: 0,
+        onlineGuestCount: 0,
+        connectionCount: 0,
+        sampledAt: clock.now(),
+      },
     };
   }
 

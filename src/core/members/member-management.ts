@@ -70,6 +70,7 @@ export class MemberManagement {
     }
     checkDisplay(input.remarkName, input.displayTag);
     const { access, clock, writer } = this.deps;
+    await this.deps.chat?.prepare(clock.now());
     return writer.run(async (tx, events) => {
       const ctx = await access.enter(actor, input.roomId, { db: tx, lockMember: "share" });
       requirePermission(ctx, "add_members");
@@ -94,6 +95,7 @@ export class MemberManagement {
         displayTag: input.displayTag,
         actorUserId: ctx.member?.userId ?? null,
         now,
+        chat: this.deps.chat,
       });
       await approvePendingReviewOf(tx, input.roomId, input.userId, ctx.member?.userId ?? null, now);
       // A ROOM_INVITATION notification (`notify`) arrives with notifications (P2).

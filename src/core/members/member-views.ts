@@ -14,6 +14,8 @@ export interface MemberView {
   /** Admin bitspace. */
   effective: bigint;
   showOverrides: boolean;
+  /** Live presence (ListRoomMembers): online, possibly held for a resume with no connection. */
+  presence?: { isOnline: boolean; connectionCount: number };
 }
 
 /** Who is looking, for the override-visibility rule. */

@@ -1,7 +1,7 @@
 // THE playback transitions (spec 03 §3.2–3.5, 02 §3.5): update (PLAY/PAUSE/SEEK/SPEED), start, stop,
 // next/previous, play a history entry, and the worker's autoAdvance. Each one is a plan (timeline math
 // from ./timeline plus library reads) handed to the single TransitionRunner write path.
-// A system chat message (SYSTEM_PLAYBACK_CHANGED with the reason) belongs here once chat lands.
+// Source changes also write a SYSTEM_PLAYBACK_CHANGED chat message with the reason (in the runner).
 import type { Actor } from "../actor.js";
 import { AppCode, failedPrecondition, invalidArgument, isDomainError, notFound, unimplemented } from "../errors.js";
 import { HistoryPartitionGate } from "./history-partition-gate.js";
@@ -96,7 +96,7 @@ export class PlaybackTransitions {
     options: OperationOptions = {},
   ) {
     if (source.kind === "dynamic") throw unimplemented("Dynamic playlist targets are not available in this version");
-    await this.#partitions.ensure(this.deps.clock.now());
+    await this.#ensurePartitions();
     return this.#applied(
       this.#runner.run({
         ...this.#actorSpec(actor, roomId, "start_playback", options),
@@ -135,7 +135,7 @@ export class PlaybackTransitions {
 
   /** Plays a history entry again from its saved position and moves the history cursor onto it. */
   async playHistoryEntry(actor: Actor, roomId: number, entry: HistoryRef, options: OperationOptions = {}) {
-    await this.#partitions.ensure(this.deps.clock.now());
+    await this.#ensurePartitions();
     return this.#applied(
       this.#runner.run({
         ...this.#actorSpec(actor, roomId, "play_history_entry", options),
@@ -159,7 +159,7 @@ export class PlaybackTransitions {
    * Two nodes racing with the same observation advance the room exactly once.
    */
   async autoAdvance(roomId: number, observed: { version: number; generation: number }): Promise<AutoAdvanceResult> {
-    await this.#partitions.ensure(this.deps.clock.now());
+    await this.#ensurePartitions();
     let ended = false;
     const outcome = await this.#runner.run({
       roomId,
@@ -194,7 +194,7 @@ export class PlaybackTransitions {
     trigger: AdvanceTrigger,
     options: OperationOptions,
   ) {
-    await this.#partitions.ensure(this.deps.clock.now());
+    await this.#ensurePartitions();
     return this.#applied(
       this.#runner.run({
         ...this.#actorSpec(actor, roomId, direction === "next" ? "play_next" : "play_previous", options),
@@ -238,6 +238,13 @@ export class PlaybackTransitions {
     }
     const item = await loadPlayableMedia(tx, roomId, chosen);
     return sourcePlan(input, item, reason, { append: appendOf(input, item) });
+  }
+
+  /** History and chat rows of a source change need today's partitions; DDL runs before the transaction. */
+  async #ensurePartitions(): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.#partitions.ensure(now);
+    await this.deps.chat?.prepare(now);
   }
 
   #actorSpec(actor: Actor, roomId: number, operation: TransitionSpec["operation"], options: OperationOptions) {

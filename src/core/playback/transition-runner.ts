@@ -7,6 +7,7 @@
 import type { DbTransaction } from "../../infra/db/database-port.js";
 import type { RoomEventRecorder } from "../../infra/db/events/observable-writer.js";
 import type { Actor } from "../actor.js";
+import type { ChatSourceRef } from "../chat/chat-message-view.js";
 import { AppCode, conflict, DomainError, isDomainError, notFound } from "../errors.js";
 import type { Permission } from "../permissions/index.js";
 import { type RoomContext, requirePermission } from "../rooms/room-access.js";
@@ -232,6 +233,18 @@ export class TransitionRunner {
     const entry = "append" in plan.history ? await appendHistoryEntry(tx, plan.history.append) : plan.history.resume;
     const cursor = refOf(entry);
     await setHistoryCursor(tx, roomId, cursor);
+    await this.deps.chat?.playbackChanged(tx, events, {
+      roomId,
+      from: sourceRefOf(current, previous),
+      to: {
+        mediaId: entry.mediaId,
+        playlistId: entry.playlistId,
+        targetHash: entry.targetHash,
+        name: entry.mediaName,
+      },
+      reason: plan.reason,
+      actorUserId,
+    });
     await events.append(
       playbackHistoryEvent(roomId, "append" in plan.history ? "history.recorded" : "history.updated", actorUserId, {
         entry: historyRowJson(entry),
@@ -249,6 +262,15 @@ export class TransitionRunner {
   #backoff(attempt: number): number {
     return this.deps.random.int(0, CAS_BASE_DELAY_MS * 2 ** attempt + 1);
   }
+}
+
+/** What was playing before a source change, for the system chat message; null when nothing was. */
+function sourceRefOf(current: TimelineState, previous: HistoryRow | null): ChatSourceRef | null {
+  const s = current.source;
+  if (s.kind === "none") return null;
+  if (s.kind === "dynamic") return { mediaId: null, playlistId: s.playlistId, targetHash: s.targetHash, name: "" };
+  const name = previous !== null && previous.mediaId === s.mediaId ? previous.mediaName : "";
+  return { mediaId: s.mediaId, playlistId: null, targetHash: "", name };
 }
 
 function operationKey(spec: TransitionSpec): OperationKey | null {

@@ -74,7 +74,13 @@ export const configSchema = z.object({
     shutdown_drain_timeout_seconds: nonNegativeInt(30),
     tls: section({ cert_file: text(), key_file: text() }),
   }),
-  realtime: section({ host: text("0.0.0.0"), port: port(8082), public_url: text() }),
+  realtime: section({
+    host: text("0.0.0.0"),
+    port: port(8082),
+    public_url: text(),
+    // How long a closed connection's presence is held for a `?resume=` reconnect (03 §2.3).
+    resume_window_ms: positiveInt(30_000),
+  }),
   connection_limits: section({
     per_actor: positiveInt(20),
     per_room: positiveInt(2000),

@@ -4,7 +4,9 @@
 export type KeyspaceEntry =
   | { type: "string"; value: string; expiresAtMs: number }
   /** A fixed window, the in-process twin of the Redis hash {s: start, c: count}. */
-  | { type: "window"; startMs: number; count: number; expiresAtMs: number };
+  | { type: "window"; startMs: number; count: number; expiresAtMs: number }
+  /** An expiring map: each field has its own expiry; the entry's is the latest of them. */
+  | { type: "map"; fields: Map<string, { value: string; expiresAtMs: number }>; expiresAtMs: number };
 
 export class MemoryKeyspace {
   readonly #entries = new Map<string, KeyspaceEntry>();

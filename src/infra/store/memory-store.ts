@@ -70,6 +70,21 @@ export function createMemoryStore(options: MemoryStoreOptions): ShortLivedStore 
     keyspace.write(keyPrefix + key, { type: "string", value, expiresAtMs: clock.now() + ttlMs });
   }
 
+  /** The map's unexpired fields (expired ones are dropped on the way), or undefined when there is none. */
+  function liveFields(key: string, now: number) {
+    const entry = keyspace.read(keyPrefix + key, now);
+    if (entry === undefined) return undefined;
+    if (entry.type !== "map") throw new TypeError(`key ${key} does not hold a map`);
+    for (const [field, value] of entry.fields) if (value.expiresAtMs <= now) entry.fields.delete(field);
+    return entry.fields;
+  }
+
+  function writeMap(key: string, fields: Map<string, { value: string; expiresAtMs: number }>): void {
+    let expiresAtMs = 0;
+    for (const entry of fields.values()) expiresAtMs = Math.max(expiresAtMs, entry.expiresAtMs);
+    keyspace.write(keyPrefix + key, { type: "map", fields, expiresAtMs });
+  }
+
   return {
     kind: "memory",
     keyPrefix,
@@ -175,6 +190,29 @@ export function createMemoryStore(options: MemoryStoreOptions): ShortLivedStore 
       open();
       const value = readString(name);
       return value === null ? null : parseLeaseValue(value);
+    },
+
+    async mapSet(key, field, value, ttlMs) {
+      open();
+      assertPositiveInteger("ttlMs", ttlMs);
+      const now = clock.now();
+      const fields = liveFields(key, now) ?? new Map<string, { value: string; expiresAtMs: number }>();
+      fields.set(field, { value, expiresAtMs: now + ttlMs });
+      writeMap(key, fields);
+    },
+
+    async mapDelete(key, field) {
+      open();
+      const fields = liveFields(key, clock.now());
+      if (fields === undefined || !fields.delete(field)) return;
+      if (fields.size === 0) keyspace.delete(keyPrefix + key);
+      else writeMap(key, fields);
+    },
+
+    async mapEntries(key) {
+      open();
+      const fields = liveFields(key, clock.now());
+      return new Map([...(fields ?? [])].map(([field, entry]) => [field, entry.value]));
     },
 
     async publish(channel, message) {

@@ -110,5 +110,57 @@ export const releaseLease = defineScript({
   transformReply: (reply: unknown): boolean => integerOf(reply, "releaseLease") === 1,
 });
 
-export const storeScripts = { incrWithTtl, hitWindow, acquireLease, renewLease, releaseLease };
+/**
+ * One field of an expiring map, kept in a hash as "{expiresAtMs}|{value}" on the Redis clock (per-field
+ * HEXPIRE needs Redis 7.4). The key's own expiry is stretched to the longest field's.
+ */
+export const mapSet = defineScript({
+  SCRIPT: `
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    local ttl = tonumber(ARGV[3])
+    redis.call('HSET', KEYS[1], ARGV[1], string.format('%d', now + ttl) .. '|' .. ARGV[2])
+    if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+    return 1`,
+  NUMBER_OF_KEYS: 1,
+  parseCommand(parser: CommandParser, key: string, field: string, value: string, ttlMs: number) {
+    parser.pushKey(key);
+    parser.push(field, value, String(ttlMs));
+  },
+  transformReply: (reply: unknown): number => integerOf(reply, "mapSet"),
+});
+
+/** The unexpired fields of an expiring map as a flat [field, value, …] list; expired ones are deleted. */
+export const mapEntries = defineScript({
+  SCRIPT: `
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    local all = redis.call('HGETALL', KEYS[1])
+    local live = {}
+    for i = 1, #all, 2 do
+      local raw = all[i + 1]
+      local sep = string.find(raw, '|', 1, true)
+      local expiresAt = sep and tonumber(string.sub(raw, 1, sep - 1)) or 0
+      if expiresAt > now then
+        live[#live + 1] = all[i]
+        live[#live + 1] = string.sub(raw, sep + 1)
+      else
+        redis.call('HDEL', KEYS[1], all[i])
+      end
+    end
+    return live`,
+  NUMBER_OF_KEYS: 1,
+  parseCommand(parser: CommandParser, key: string) {
+    parser.pushKey(key);
+  },
+  transformReply: (reply: unknown): Map<string, string> => {
+    if (!Array.isArray(reply) || reply.length % 2 !== 0)
+      throw new TypeError("unexpected reply from the mapEntries script");
+    const entries = new Map<string, string>();
+    for (let i = 0; i < reply.length; i += 2) entries.set(String(reply[i]), String(reply[i + 1]));
+    return entries;
+  },
+});
+
+export const storeScripts = { incrWithTtl, hitWindow, acquireLease, renewLease, releaseLease, mapSet, mapEntries };
 export type StoreScripts = typeof storeScripts;

@@ -169,6 +169,23 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shor
       });
     },
 
+    mapSet(key, field, value, ttlMs) {
+      return run(async () => {
+        assertPositiveInteger("ttlMs", ttlMs);
+        await client.mapSet(keyPrefix + key, field, value, ttlMs);
+      });
+    },
+
+    mapDelete(key, field) {
+      return run(async () => {
+        await client.hDel(keyPrefix + key, field);
+      });
+    },
+
+    mapEntries(key) {
+      return run(() => client.mapEntries(keyPrefix + key));
+    },
+
     publish(channel, message) {
       return run(async () => {
         await client.publish(keyPrefix + channel, message);

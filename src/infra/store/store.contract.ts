@@ -274,6 +274,45 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       });
     });
 
+    describe("expiring maps", () => {
+      it("fields are written, replaced and deleted one by one", async () => {
+        await store.mapSet("presence", "node-a", "1", HOUR_MS);
+        await store.mapSet("presence", "node-b", "2|with|bars", HOUR_MS);
+        await store.mapSet("presence", "node-a", "3", HOUR_MS);
+        expect(await peer.mapEntries("presence")).toEqual(
+          new Map([
+            ["node-a", "3"],
+            ["node-b", "2|with|bars"],
+          ]),
+        );
+        await store.mapDelete("presence", "node-a");
+        await store.mapDelete("presence", "missing");
+        expect(await peer.mapEntries("presence")).toEqual(new Map([["node-b", "2|with|bars"]]));
+        await store.mapDelete("presence", "node-b");
+        expect(await store.mapEntries("presence")).toEqual(new Map());
+        expect(await store.ttlMs("presence")).toBeNull();
+      });
+
+      it("each field expires on its own, and the map with its last field", async () => {
+        await store.mapSet("presence", "short", "s", 100);
+        await store.mapSet("presence", "long", "l", HOUR_MS);
+        await harness.advance(250);
+        expect(await store.mapEntries("presence")).toEqual(new Map([["long", "l"]]));
+        await store.mapSet("alone", "short", "s", 100);
+        await harness.advance(250);
+        expect(await store.mapEntries("alone")).toEqual(new Map());
+        expect(await store.ttlMs("alone")).toBeNull();
+      });
+
+      it("refreshing a field keeps it past its first TTL", async () => {
+        await store.mapSet("presence", "node-a", "1", 300);
+        await harness.advance(150);
+        await store.mapSet("presence", "node-a", "2", 300);
+        await harness.advance(200);
+        expect(await store.mapEntries("presence")).toEqual(new Map([["node-a", "2"]]));
+      });
+    });
+
     describe("pub/sub", () => {
       it("a subscriber receives messages published from the other instance, in order", async () => {
         const { messages, subscribed } = collect(peer, "room:1");

@@ -66,6 +66,17 @@ export interface ShortLivedStore {
   releaseLease(name: string, holderId: string, token: number): Promise<boolean>;
   getLeaseHolder(name: string): Promise<LeaseHolder | null>;
 
+  // --- Expiring maps (presence: one field per node, 03 §1.2) -------------------------------------
+  /**
+   * Writes one field of the map `key` with its own TTL; the other fields keep theirs. Expiry is
+   * judged on the store's clock (Redis server time), and the map lives as long as its longest field.
+   */
+  mapSet(key: string, field: string, value: string, ttlMs: number): Promise<void>;
+  /** Removes one field; the map disappears with its last field. */
+  mapDelete(key: string, field: string): Promise<void>;
+  /** The fields of `key` that have not expired, as field → value (empty when the map is missing). */
+  mapEntries(key: string): Promise<Map<string, string>>;
+
   // --- Pub/sub ---------------------------------------------------------------------------------
   /** Fire and forget: delivered to the subscribers present at the time, never synchronously. */
   publish(channel: string, message: string): Promise<void>;

@@ -42,7 +42,7 @@ export interface MyRoomItem {
   relation: Exclude<MyRoomRelation, "ALL">;
 }
 
-type Deps = Pick<RoomLifecycleDeps, "database" | "settings" | "clock" | "access">;
+type Deps = Pick<RoomLifecycleDeps, "database" | "settings" | "clock" | "access" | "presence">;
 
 export class MyRooms {
   constructor(private readonly deps: Deps) {}
@@ -72,7 +72,10 @@ export class MyRooms {
     const members = new Map(rows.map((r) => [r.member.roomId, toMemberRecord(r.member)]));
     const views = await loadRoomViews(db, [...members.keys()], settings.current(), clock.now());
     const items: MyRoomItem[] = [];
-    for (const view of views) {
+    const presence = await this.deps.presence?.countsOf(views.map((v) => v.state.id));
+    for (const found of views) {
+      const counts = presence?.get(found.state.id);
+      const view = counts === undefined ? found : { ...found, presence: counts };
       const member = members.get(view.state.id);
       if (member === undefined) continue;
       items.push({

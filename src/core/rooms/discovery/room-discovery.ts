@@ -41,7 +41,7 @@ export interface DiscoveredRooms {
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-type Deps = Pick<RoomLifecycleDeps, "database" | "settings" | "clock" | "guests">;
+type Deps = Pick<RoomLifecycleDeps, "database" | "settings" | "clock" | "guests" | "presence">;
 
 export class RoomDiscovery {
   constructor(private readonly deps: Deps) {}
@@ -91,7 +91,10 @@ export class RoomDiscovery {
   async #items(actor: Actor, views: readonly RoomView[], facts: ViewerFacts): Promise<DiscoveryItem[]> {
     const anonymous = actor.kind === "anonymous" || actor.kind === "guest";
     const items: DiscoveryItem[] = [];
-    for (const view of views) {
+    const presence = await this.deps.presence?.countsOf(views.map((v) => v.state.id));
+    for (const found of views) {
+      const counts = presence?.get(found.state.id);
+      const view = counts === undefined ? found : { ...found, presence: counts };
       const { state } = view;
       const isMember = facts.memberOf.has(state.id);
       // The guest conditions have one owner (GuestAdmission); only anonymous viewers need them.

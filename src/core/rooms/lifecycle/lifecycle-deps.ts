@@ -6,6 +6,7 @@ import type { ObservableWriter } from "../../../infra/db/events/observable-write
 import type { Random } from "../../../infra/random.js";
 import type { OpaqueService } from "../../auth/opaque/opaque-service.js";
 import type { PublicIdCodec } from "../../ids/public-id-codec.js";
+import type { PresenceReader } from "../../realtime-runtime/presence-tracker.js";
 import type { RuntimeSettingsSource } from "../../settings/runtime-settings.js";
 import type { GuestAdmission } from "../guest-admission.js";
 import type { RoomAccess } from "../room-access.js";
@@ -23,6 +24,8 @@ export interface RoomLifecycleDeps {
   ids: PublicIdCodec;
   access: RoomAccess;
   guests: GuestAdmission;
+  /** Live presence for Room.presence in reads and lists; absent → presence is left unset. */
+  presence?: PresenceReader;
   /** Backoff between compare-and-swap attempts; injected so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
 }

@@ -8,6 +8,8 @@ import type { JsonObject } from "../../../infra/db/schema/index.js";
 export type RoomEventType =
   | "room.created"
   | "room.deleted"
+  | "room.banned"
+  | "room.unbanned"
   | "room.visibility_changed"
   | "room.password_set"
   | "room.password_cleared"
@@ -17,6 +19,8 @@ export type RoomEventType =
 const RESOURCE: Record<RoomEventType, string> = {
   "room.created": "room",
   "room.deleted": "room",
+  "room.banned": "room",
+  "room.unbanned": "room",
   "room.visibility_changed": "room",
   "room.password_set": "room",
   "room.password_cleared": "room",

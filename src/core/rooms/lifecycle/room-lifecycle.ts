@@ -1,8 +1,10 @@
 // The room lifecycle core as one object for the composition root: creation, reads, deletion,
-// ownership transfer, settings, visibility, password, discovery and the caller's own room list.
+// ownership transfer, settings, visibility, password, discovery, the caller's own room list and
+// platform room bans.
 
 import { MyRooms } from "../discovery/my-rooms.js";
 import { RoomDiscovery } from "../discovery/room-discovery.js";
+import { RoomBans } from "../moderation/room-bans.js";
 import { RoomPassword } from "../settings/room-password.js";
 import { RoomSettingsService } from "../settings/room-settings-service.js";
 import { RoomVisibility } from "../settings/room-visibility.js";
@@ -22,6 +24,7 @@ export interface RoomLifecycle {
   password: RoomPassword;
   discovery: RoomDiscovery;
   myRooms: MyRooms;
+  bans: RoomBans;
 }
 
 export function createRoomLifecycle(deps: RoomLifecycleDeps): RoomLifecycle {
@@ -35,5 +38,6 @@ export function createRoomLifecycle(deps: RoomLifecycleDeps): RoomLifecycle {
     password: new RoomPassword(deps),
     discovery: new RoomDiscovery(deps),
     myRooms: new MyRooms(deps),
+    bans: new RoomBans(deps),
   };
 }

@@ -17,14 +17,21 @@ export interface RoomForActor {
 }
 
 export class RoomReads {
-  constructor(private readonly deps: Pick<RoomLifecycleDeps, "database" | "access">) {}
+  constructor(private readonly deps: Pick<RoomLifecycleDeps, "database" | "access" | "presence">) {}
 
   async getRoom(actor: Actor, roomId: number): Promise<RoomForActor> {
     const ctx = await this.deps.access.enter(actor, roomId, { exception: "member-read" });
     const ids = [ctx.state.createdBy, ...(ctx.member ? [ctx.member.userId] : [])];
-    const names = await usernamesOf(this.deps.database.db, ids);
+    const [names, presence] = await Promise.all([
+      usernamesOf(this.deps.database.db, ids),
+      this.deps.presence?.countsOf([roomId]),
+    ]);
     return {
-      view: { state: ctx.state, creatorUsername: names.get(ctx.state.createdBy) ?? "" },
+      view: {
+        state: ctx.state,
+        creatorUsername: names.get(ctx.state.createdBy) ?? "",
+        ...(presence?.has(roomId) ? { presence: presence.get(roomId) } : {}),
+      },
       role: ctx.role,
       member: ctx.member,
       memberUsername: ctx.member ? (names.get(ctx.member.userId) ?? "") : "",

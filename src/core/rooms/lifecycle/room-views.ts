@@ -4,12 +4,15 @@ import { inArray } from "drizzle-orm";
 import type { DbExecutor } from "../../../infra/db/database-port.js";
 import { userAccountProfiles } from "../../../infra/db/views/user-account-profiles.js";
 import { notFound } from "../../errors.js";
+import type { RoomPresenceCounts } from "../../realtime-runtime/presence-identity.js";
 import type { RuntimeSettings } from "../../settings/runtime-settings.js";
 import { loadRoomState, type RoomState } from "../room-state.js";
 
 export interface RoomView {
   state: RoomState;
   creatorUsername: string;
+  /** Live presence counters, when the node tracks presence (Room.presence). */
+  presence?: RoomPresenceCounts;
 }
 
 export async function usernamesOf(db: DbExecutor, userIds: readonly number[]): Promise<Map<number, string>> {

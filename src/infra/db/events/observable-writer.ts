@@ -3,11 +3,14 @@
 // commit, hands them to after-commit listeners (the local realtime hub and workers, 06 §4.5 step 2).
 import { type Clock, systemClock } from "../../clock.js";
 import type { Database, DbTransaction } from "../database-port.js";
+import { appendChatEvent, type ChatEventInput } from "./chat-event-log.js";
 import { type AppendedRoomEvent, appendRoomEvent, type RoomEventInput } from "./room-event-log.js";
 
 /** Records events in the current transaction; handed to `ObservableWriter.run` callbacks. */
 export interface RoomEventRecorder {
   append(input: RoomEventInput): Promise<AppendedRoomEvent>;
+  /** A chat message change: its own log and per-room sequence (06 §4.2), same outbox and listeners. */
+  appendChat(input: ChatEventInput): Promise<AppendedRoomEvent>;
 }
 
 export type AfterCommitListener = (events: readonly AppendedRoomEvent[]) => void;
@@ -47,6 +50,11 @@ export class ObservableWriter {
       const events: RoomEventRecorder = {
         append: async (input) => {
           const event = await appendRoomEvent(tx, input, this.#clock);
+          recorded.push(event);
+          return event;
+        },
+        appendChat: async (input) => {
+          const event = await appendChatEvent(tx, input, this.#clock);
           recorded.push(event);
           return event;
         },

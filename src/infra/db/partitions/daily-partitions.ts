@@ -7,7 +7,7 @@ import { SqlState, sqlStateOf } from "../sql-state.js";
 const DAY_MS = 86_400_000;
 
 /** Tables partitioned by day on `created_at`; names are never taken from input. */
-export type DailyPartitionedTable = "room_playback_history";
+export type DailyPartitionedTable = "room_playback_history" | "chat_messages";
 
 /** Midnight UTC of the day holding `ms`. */
 export function utcDayStart(ms: number): number {

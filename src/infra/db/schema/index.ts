@@ -1,4 +1,5 @@
 // The drizzle schema seen by drizzle-kit and by every repository: one module per area (spec 06 §3).
+export * from "./chat.js";
 export * from "./events.js";
 export * from "./playback.js";
 export * from "./playlists.js";

@@ -1,0 +1,165 @@
+// Everything observation keeps for one connection (03 §2, §2.2): its observations, the viewer's
+// effective-permission snapshot, and the room's committed events, processed one at a time in order.
+// Each event first decides terminations (kicked/left, room deleted, guest access revoked), then
+// refreshes the viewer when it can change it, then reaches the observations — so a lost permission
+// applies before any later event is delivered.
+import { RealtimeTerminationCode } from "../../../gen/synctv/v1/realtime_pb.js";
+import { isDomainError } from "../../core/errors.js";
+import type { RoomAccess } from "../../core/rooms/room-access.js";
+import type { RoomEventEnvelope } from "../../infra/db/events/room-event-log.js";
+import type { RoomEventHub } from "../delivery/room-event-hub.js";
+import type { ObservingConnection } from "../observation-handler.js";
+import { terminationOfGateFailure } from "../termination-codes.js";
+import type { ActiveObservation, ObservationOwner } from "./active-observation.js";
+import type { ObservationViewer } from "./resource-definition.js";
+import type { ViewerRefreshes } from "./viewer-refreshes.js";
+
+export type Terminate = (code: RealtimeTerminationCode, message: string) => void;
+
+export interface SessionDeps {
+  hub: Pick<RoomEventHub, "subscribe">;
+  access: Pick<RoomAccess, "enter">;
+  onUnexpected(err: unknown, connection: ObservingConnection): void;
+}
+
+/** What a session gets from its handler besides the deps: the refreshes shared across connections. */
+export interface SessionShared {
+  refreshes: ViewerRefreshes;
+}
+
+/** Events that can change anyone's effective permissions or admission. */
+const ROOM_WIDE = new Set(["room", "room_settings"]);
+
+export class ConnectionSession implements ObservationOwner {
+  readonly observations = new Map<string, ActiveObservation>();
+  #viewer: ObservationViewer | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  #unsubscribe: () => void;
+  #closed = false;
+
+  constructor(
+    readonly connection: ObservingConnection,
+    private readonly terminateConnection: Terminate,
+    private readonly deps: SessionDeps,
+    private readonly shared: SessionShared,
+  ) {
+    this.#unsubscribe = deps.hub.subscribe(connection.roomId, (envelope) => {
+      this.#queue = this.#queue
+        .then(() => this.#process(envelope))
+        .catch((err: unknown) => deps.onUnexpected(err, connection));
+    });
+  }
+
+  get connectionId(): string {
+    return this.connection.connectionId;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send(message: Parameters<ObservingConnection["send"]>[0]): void {
+    if (!this.#closed) this.connection.send(message);
+  }
+
+  viewer(): ObservationViewer {
+    if (this.#viewer === null) throw new Error("observation viewer used before it was loaded");
+    return this.#viewer;
+  }
+
+  /** Loads the viewer on first use (the room gate for the connection's actor); throws its DomainError. */
+  async ensureViewer(): Promise<ObservationViewer> {
+    if (this.#viewer === null)
+      this.#viewer = await this.deps.access.enter(this.connection.actor, this.connection.roomId);
+    return this.#viewer;
+  }
+
+  forget(observation: ActiveObservation): void {
+    if (this.observations.get(observation.observeId) === observation) this.observations.delete(observation.observeId);
+  }
+
+  onUnexpected(err: unknown): void {
+    this.deps.onUnexpected(err, this.connection);
+  }
+
+  /** Drops every observation and stops listening (close, or after a termination). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe();
+    for (const observation of this.observations.values()) observation.stop();
+    this.observations.clear();
+  }
+
+  async #process(envelope: RoomEventEnvelope): Promise<void> {
+    if (this.#closed) return;
+    if (envelope.scope === "room") {
+      const termination = this.#terminationFor(envelope);
+      if (termination !== null) {
+        this.#terminate(termination.code, termination.message);
+        return;
+      }
+      // Room-level changes (ban, visibility, password, …) are rare and may revoke admission: every
+      // connection re-checks. Member and settings changes matter only to a viewer already in use.
+      const recheck = envelope.resourceType === "room" || (this.#viewer !== null && this.#affectsViewer(envelope));
+      if (recheck && !(await this.#refreshViewer(envelope.eventId))) return;
+    }
+    for (const observation of [...this.observations.values()]) {
+      if (this.#closed) return;
+      await observation.offer(envelope);
+    }
+  }
+
+  #terminationFor(envelope: RoomEventEnvelope): { code: RealtimeTerminationCode; message: string } | null {
+    const actor = this.connection.actor;
+    if (envelope.resourceType === "room" && envelope.eventType === "room.deleted") {
+      return { code: RealtimeTerminationCode.ROOM_DELETED, message: "The room was deleted" };
+    }
+    if (
+      actor.kind === "user" &&
+      envelope.resourceType === "room_member" &&
+      envelope.userId === actor.userId &&
+      (envelope.eventType === "member.kicked" || envelope.eventType === "member.left")
+    ) {
+      const kicked = envelope.eventType === "member.kicked";
+      return {
+        code: RealtimeTerminationCode.ROOM_MEMBERSHIP_REVOKED,
+        message: kicked ? "You were removed from the room" : "You left the room",
+      };
+    }
+    // Every change that bumps the room's guest version revokes the guest tokens issued before it.
+    if (
+      actor.kind === "guest" &&
+      ROOM_WIDE.has(envelope.resourceType) &&
+      envelope.payload?.guestVersion !== undefined
+    ) {
+      return { code: RealtimeTerminationCode.GUEST_ACCESS_REVOKED, message: "Guest access to the room was revoked" };
+    }
+    return null;
+  }
+
+  #affectsViewer(envelope: RoomEventEnvelope): boolean {
+    if (ROOM_WIDE.has(envelope.resourceType)) return true;
+    const actor = this.connection.actor;
+    return envelope.resourceType === "room_member" && actor.kind === "user" && envelope.userId === actor.userId;
+  }
+
+  /** Re-reads the viewer; a failed gate terminates the connection. Then every observation re-checks. */
+  async #refreshViewer(eventId: string): Promise<boolean> {
+    try {
+      this.#viewer = await this.shared.refreshes.at(eventId, this.connection.actor, this.connection.roomId);
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      this.#terminate(terminationOfGateFailure(err, this.connection.actor), err.message);
+      return false;
+    }
+    for (const observation of [...this.observations.values()]) observation.reauthorize();
+    return !this.#closed;
+  }
+
+  #terminate(code: RealtimeTerminationCode, message: string): void {
+    if (this.#closed) return;
+    this.close();
+    this.terminateConnection(code, message);
+  }
+}

@@ -1,0 +1,56 @@
+// The ServerMessages of observation (03 §1.2): resource_observed, resource_event and
+// resource_observe_error, with errors mapped exactly as the `error` message maps them.
+import { create } from "@bufbuild/protobuf";
+import {
+  ErrorMessageSchema,
+  ResourceChangedSchema,
+  ResourceCursorSchema,
+  ResourceEventSchema,
+  ResourceObservedSchema,
+  ResourceObserveErrorSchema,
+  type ServerMessage,
+} from "../../../gen/synctv/v1/realtime_pb.js";
+import { toErrorInfo } from "../../api/error-info.js";
+import type { DomainError } from "../../core/errors.js";
+import { serverMessage } from "../frame-codec.js";
+import type { ResourcePayload, StreamCursor } from "./resource-definition.js";
+
+const cursorOf = (cursor: StreamCursor) =>
+  create(ResourceCursorSchema, { eventId: cursor.eventId, sequence: BigInt(cursor.sequence) });
+
+export function observedMessage(observeId: string, changed: boolean, cursor: StreamCursor): ServerMessage {
+  return serverMessage({
+    case: "resourceObserved",
+    value: create(ResourceObservedSchema, { observeId, changed, cursor: cursorOf(cursor) }),
+  });
+}
+
+/** `payload` null: NOTIFY_ONLY, the client refetches (`changed_only`). */
+export function eventMessage(observeId: string, cursor: StreamCursor, payload: ResourcePayload | null): ServerMessage {
+  return serverMessage({
+    case: "resourceEvent",
+    value: create(ResourceEventSchema, {
+      observeId,
+      cursor: cursorOf(cursor),
+      payload: payload ?? { case: "changedOnly", value: create(ResourceChangedSchema) },
+    }),
+  });
+}
+
+export function observeErrorMessage(observeId: string, error: DomainError, connectionId: string): ServerMessage {
+  const info = toErrorInfo(error, connectionId);
+  return serverMessage({
+    case: "resourceObserveError",
+    value: create(ResourceObserveErrorSchema, {
+      observeId,
+      error: create(ErrorMessageSchema, {
+        code: info.errorCode,
+        kind: info.kind,
+        message: error.kind === "INTERNAL" ? "Internal error" : error.message,
+        metadata: info.metadata,
+        fieldViolations: info.fieldViolations,
+        retryAfterMs: info.retryAfterMs,
+      }),
+    }),
+  });
+}
