@@ -65,6 +65,11 @@ export interface RunningNode {
   log: Logger;
   /** The management socket path or 127.0.0.1:port; null when management is disabled. */
   management: string | null;
+  /**
+   * This node's outbox dispatcher. Stopping it leaves this node's committed events for the other nodes'
+   * dispatchers (tests use it to stand for a node that died between commit and publish).
+   */
+  outbox: { stop(): Promise<void> };
   /** The staged shutdown (08 §4.4): readiness 503, drain, components, database. FORCE skips waits. */
   stop(options?: { force?: boolean }): Promise<void>;
   /** Resolves once a stop (signal, StopServer or `stop()`) has finished and every listener is closed. */
@@ -420,6 +425,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       api: apiAddress,
       realtime: realtime.address,
       connections,
+      outbox: { stop: () => roomEvents.dispatcher.stop() },
       health: healthAddress,
       management: management?.address ?? null,
       log,
