@@ -7,6 +7,7 @@ import { outranks } from "../permissions/index.js";
 import { loadMember } from "../rooms/member-record.js";
 import { requireMember, requirePermission } from "../rooms/room-access.js";
 import { activeCooldownEnd, recordCooldown, validCooldownSeconds } from "./kick-cooldowns.js";
+import { appendGuestKickedEvent } from "./member-events.js";
 import { removeMember } from "./member-removal.js";
 import type { MembershipDeps } from "./membership-deps.js";
 
@@ -61,18 +62,27 @@ export class LeaveAndKick {
 
   /** Returns the end of the cooldown now in force (Unix ms), 0 for guests. */
   async kick(actor: Actor, input: KickInput): Promise<number> {
-    const { access, clock, writer, database } = this.deps;
+    const { access, clock, writer } = this.deps;
     checkReason(input.reason);
     if (input.target.kind === "guest") {
-      const ctx = await access.enter(actor, input.roomId);
-      requirePermission(ctx, "remove_members");
-      if (!outranks(ctx.role, "GUEST")) throw rankTooLow();
-      // Ending the guest's open connections (GUEST_ACCESS_REVOKED) belongs to the realtime layer.
-      await blacklistIfAbsent(
-        database.db,
-        kickedGuestKey(input.roomId, input.target.guestId),
-        clock.now() + this.deps.guestTokenLifetimeMs,
-      );
+      const guestId = input.target.guestId;
+      await writer.run(async (tx, events) => {
+        const ctx = await access.enter(actor, input.roomId, { db: tx });
+        requirePermission(ctx, "remove_members");
+        if (!outranks(ctx.role, "GUEST")) throw rankTooLow();
+        await blacklistIfAbsent(
+          tx,
+          kickedGuestKey(input.roomId, guestId),
+          clock.now() + this.deps.guestTokenLifetimeMs,
+        );
+        // The event ends the guest's open connections on every node (GUEST_ACCESS_REVOKED).
+        await appendGuestKickedEvent(events, {
+          roomId: input.roomId,
+          guestId,
+          actorUserId: ctx.member?.userId ?? null,
+          reason: input.reason,
+        });
+      });
       return 0;
     }
 

@@ -55,3 +55,28 @@ function memberSnapshot(m: MemberRecord) {
     version: m.version,
   };
 }
+
+/** The resource of guest removals: guests have no member row, so this is not a `room_member` event. */
+export const ROOM_GUEST_RESOURCE = "room_guest";
+export const GUEST_KICKED_EVENT = "guest.kicked";
+
+/**
+ * A guest was kicked (04 §7.5): its token is revoked in the same transaction, and this event lets every
+ * node end that guest's open connections at once (GUEST_ACCESS_REVOKED).
+ */
+export function appendGuestKickedEvent(
+  events: RoomEventRecorder,
+  input: { roomId: number; guestId: string; actorUserId: number | null; reason: string },
+): Promise<AppendedRoomEvent> {
+  return events.append({
+    roomId: input.roomId,
+    resourceType: ROOM_GUEST_RESOURCE,
+    resourceId: input.guestId,
+    eventType: GUEST_KICKED_EVENT,
+    aggregateType: ROOM_GUEST_RESOURCE,
+    aggregateId: `${input.roomId}:${input.guestId}`,
+    actorUserId: input.actorUserId,
+    payload: { guestId: input.guestId, reason: input.reason },
+    summary: { kind: "guest_kicked" },
+  });
+}

@@ -5,6 +5,7 @@
 // applies before any later event is delivered.
 import { RealtimeTerminationCode } from "../../../gen/synctv/v1/realtime_pb.js";
 import { isDomainError } from "../../core/errors.js";
+import { GUEST_KICKED_EVENT, ROOM_GUEST_RESOURCE } from "../../core/members/member-events.js";
 import type { RoomAccess } from "../../core/rooms/room-access.js";
 import type { RoomEventEnvelope } from "../../infra/db/events/room-event-log.js";
 import type { RoomEventHub } from "../delivery/room-event-hub.js";
@@ -126,6 +127,14 @@ export class ConnectionSession implements ObservationOwner {
         code: RealtimeTerminationCode.ROOM_MEMBERSHIP_REVOKED,
         message: kicked ? "You were removed from the room" : "You left the room",
       };
+    }
+    if (
+      actor.kind === "guest" &&
+      envelope.resourceType === ROOM_GUEST_RESOURCE &&
+      envelope.eventType === GUEST_KICKED_EVENT &&
+      envelope.payload?.guestId === actor.guestId
+    ) {
+      return { code: RealtimeTerminationCode.GUEST_ACCESS_REVOKED, message: "You were removed from the room" };
     }
     // Every change that bumps the room's guest version revokes the guest tokens issued before it.
     if (
