@@ -16,6 +16,7 @@ import { WebSocketTickets } from "./core/realtime/websocket-tickets.js";
 import { type ConnectionRuntime, LocalConnectionRegistry } from "./core/realtime-runtime/connection-runtime.js";
 import { RoomDirectory } from "./core/rooms/discovery/room-directory.js";
 import { SettingsSnapshot } from "./core/settings/settings-snapshot.js";
+import { AccountDeletion } from "./core/users/account-deletion.js";
 import { bootstrapRoot } from "./core/users/root-bootstrap.js";
 import { UserAdministration } from "./core/users/user-administration.js";
 import { UserProfiles } from "./core/users/user-profiles.js";
@@ -384,6 +385,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
             passwordPolicy: config.password_complexity,
             clock,
           }),
+          accounts: new AccountDeletion({ database, writer: rooms.writer, clock }),
           rooms: rooms.lifecycle,
           directory: new RoomDirectory({ database, settings, clock }),
           membership: rooms.membership,

@@ -38,6 +38,10 @@ export const AuditAction = {
   playlistMove: "playlist.move",
   mediaUpdate: "media.update",
   mediaMove: "media.move",
+  userPreferencesUpdate: "user.preferences_update",
+  userDelete: "user.delete",
+  userRestore: "user.restore",
+  userBatchDelete: "user.batch_delete",
 } as const;
 
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];

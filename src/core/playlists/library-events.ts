@@ -20,7 +20,7 @@ export type LibraryEventType =
 
 export interface LibraryEventInput {
   roomId: number;
-  actorUserId: number;
+  actorUserId: number | null;
   type: LibraryEventType;
   playlistIds?: readonly number[];
   mediaIds?: readonly number[];

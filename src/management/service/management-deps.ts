@@ -5,6 +5,7 @@ import type { PlaybackDomain } from "../../core/playback/playback-domain.js";
 import type { PlaylistLibrary } from "../../core/playlists/playlist-library.js";
 import type { RoomDirectory } from "../../core/rooms/discovery/room-directory.js";
 import type { RoomLifecycle } from "../../core/rooms/lifecycle/room-lifecycle.js";
+import type { AccountDeletion } from "../../core/users/account-deletion.js";
 import type { UserAdministration } from "../../core/users/user-administration.js";
 import type { Clock } from "../../infra/clock.js";
 import type { Database } from "../../infra/db/database-port.js";
@@ -27,6 +28,8 @@ export interface ManagementServiceDeps {
   ids: PublicIdCodec;
   clock: Clock;
   users: UserAdministration;
+  /** Account deletion and restore (06 §4.8), on the node's one ObservableWriter. */
+  accounts: AccountDeletion;
   rooms: RoomLifecycle;
   directory: RoomDirectory;
   membership: RoomMembership;

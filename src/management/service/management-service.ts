@@ -14,6 +14,7 @@ import { roomModerationHandlers } from "./room-moderation-group.js";
 import { roomSettingsHandlers } from "./room-settings-group.js";
 import { serverHandlers } from "./server-group.js";
 import { userHandlers } from "./user-group.js";
+import { userPreferencesHandlers } from "./user-preferences-group.js";
 
 /** Method local names (as Connect reports them) → audit action. Read-only methods are absent. */
 export const AUDITED_METHODS: ReadonlyMap<string, AuditAction> = new Map<string, AuditAction>([
@@ -54,6 +55,10 @@ export const AUDITED_METHODS: ReadonlyMap<string, AuditAction> = new Map<string,
   ["AddMedia", AuditAction.mediaAdd],
   ["UpdateMedia", AuditAction.mediaUpdate],
   ["MoveMedia", AuditAction.mediaMove],
+  ["UpdateUserPreferences", AuditAction.userPreferencesUpdate],
+  ["DeleteUser", AuditAction.userDelete],
+  ["RestoreUser", AuditAction.userRestore],
+  ["BatchDeleteUsers", AuditAction.userBatchDelete],
 ]);
 
 export function managementServiceImpl(
@@ -70,5 +75,6 @@ export function managementServiceImpl(
     ...libraryEditHandlers(deps),
     ...roomModerationHandlers(deps),
     ...roomSettingsHandlers(deps),
+    ...userPreferencesHandlers(deps),
   };
 }

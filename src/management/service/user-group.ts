@@ -1,18 +1,23 @@
 // ManagementService users group (08 §4.2): list, get, create, ban, unban, set-role, set-password,
-// set-username, a user's rooms, ban records and batch ban, through the core's UserAdministration (and
-// MyRooms, read as that user). Passwords are handed to OPAQUE registration and dropped; they are
+// set-username, a user's rooms, ban records, batch ban, and delete/restore/batch delete, through the
+// core's UserAdministration and AccountDeletion (and MyRooms, read as that user). Passwords are handed to OPAQUE registration and dropped; they are
 // never logged nor audited.
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
+  AccountDeletionSummarySchema,
   BanUserResponseSchema,
   BatchBanUsersResponseSchema,
+  BatchDeleteUsersResponseSchema,
   CreateUserResponseSchema,
+  DeleteUserResponseSchema,
   GetUserResponseSchema,
+  IdentityKind,
   ListUserBansResponseSchema,
   ListUserRoomsResponseSchema,
   ListUsersResponseSchema,
   type ManagementService,
+  RestoreUserResponseSchema,
   SetUsernameResponseSchema,
   SetUserPasswordResponseSchema,
   SetUserRoleResponseSchema,
@@ -21,8 +26,9 @@ import {
 import { UserRole, UserStatus } from "../../../gen/synctv/v1/common_pb.js";
 import { roleToWire, toRoomMessage } from "../../api/mappers/room.js";
 import { toUserMessage } from "../../api/mappers/user.js";
-import type { GlobalRole } from "../../core/actor.js";
+import type { Actor, GlobalRole } from "../../core/actor.js";
 import { pageOf } from "../../core/members/member-listing.js";
+import type { DeletionOutcome } from "../../core/users/account-deletion.js";
 import type { UserStatus as CoreStatus, UserAccount } from "../../core/users/user-repository.js";
 import { auditOf } from "../server/audit-interceptor.js";
 import { toBanRecordMessage } from "./ban-record-message.js";
@@ -43,9 +49,23 @@ const statusFromWire: Partial<Record<UserStatus, CoreStatus>> = {
   [UserStatus.DELETED]: "DELETED",
 };
 
+const MANAGEMENT: Actor = { kind: "management" };
+
 export function userHandlers(deps: ManagementServiceDeps): Handlers {
-  const { users, rooms, ids } = deps;
+  const { users, accounts, rooms, ids } = deps;
   const wire = (user: UserAccount) => toUserMessage(user, ids, true);
+  const deleted = (o: DeletionOutcome) =>
+    create(DeleteUserResponseSchema, {
+      user: wire(o.user),
+      summary: create(AccountDeletionSummarySchema, {
+        deletedRooms: o.deletedRooms,
+        removedMemberships: o.removedMemberships,
+        deletedPlaylists: o.deletedPlaylists,
+        deletedMedia: o.deletedMedia,
+        deletedChatMessages: o.deletedChatMessages,
+        emailReleased: o.emailReleased,
+      }),
+    });
   const target = (ctx: HandlerContext, user: UserAccount) =>
     auditOf(ctx)?.target("user", ids.encode("usr", user.id)).detail({ username: user.username });
 
@@ -160,6 +180,44 @@ export function userHandlers(deps: ManagementServiceDeps): Handlers {
         users: outcomes.map((o) => wire(o.user)),
         createdCount: outcomes.filter((o) => o.created).length,
       });
+    },
+
+    async deleteUser(req, ctx) {
+      const found = await users.resolve(userReference(req.user, ids));
+      target(ctx, found)?.detail(req.reason === "" ? {} : { reason: req.reason });
+      return deleted(await accounts.deleteUser(MANAGEMENT, found.id, req.reason));
+    },
+
+    async restoreUser(req, ctx) {
+      const found = await accounts.resolveDeleted(userReference(req.user, ids));
+      // The row commits inside the restore's transaction, so only what is known before it is recorded.
+      target(ctx, found)?.detail({ ignore_identity_conflicts: req.ignoreIdentityConflicts });
+      const outcome = await accounts.restoreUser(MANAGEMENT, found.id, req.ignoreIdentityConflicts);
+      return create(RestoreUserResponseSchema, {
+        user: wire(outcome.user),
+        restoredRooms: outcome.restoredRooms,
+        releasedIdentities: outcome.released.map((r) => ({
+          kind: r.kind === "USERNAME" ? IdentityKind.USERNAME : IdentityKind.EMAIL,
+          value: r.value,
+        })),
+      });
+    },
+
+    async batchDeleteUsers(req, ctx) {
+      const audit = auditOf(ctx)?.target("user", "batch");
+      const found = [];
+      for (const ref of req.users) found.push(await users.resolve(userReference(ref, ids)));
+      audit?.detail({
+        user_ids: found.map((u) => ids.encode("usr", u.id)).join(","),
+        count: found.length,
+        ...(req.reason === "" ? {} : { reason: req.reason }),
+      });
+      const outcomes = await accounts.deleteUsers(
+        MANAGEMENT,
+        found.map((u) => u.id),
+        req.reason,
+      );
+      return create(BatchDeleteUsersResponseSchema, { deleted: outcomes.map(deleted) });
     },
   };
 }

@@ -64,25 +64,63 @@ export class RoomDeletion {
       if (ctx.role !== "CREATOR") requirePermission(ctx, "delete_room");
     }
 
-    const at = new Date(clock.now());
-    const [deleted] = await tx
-      .update(rooms)
-      .set({ deletedAt: at, deletionSource: source, deletedBy: actorUserId, version: sql`${rooms.version} + 1` })
-      .where(and(eq(rooms.id, roomId), isNull(rooms.deletedAt)))
-      .returning({ id: rooms.id });
-    if (deleted === undefined) throw notFound("Room not found");
-    const guestVersion = await bumpGuestVersion(tx, roomId);
-    const removed = await tx
-      .delete(roomMembers)
-      .where(eq(roomMembers.roomId, roomId))
-      .returning({ userId: roomMembers.userId });
-    for (const { userId } of removed) await bumpMembershipVersion(tx, roomId, userId, false, clock.now());
-    await events.append(
-      roomEvent(roomId, "room.deleted", actorUserId, {
-        deletionSource: source,
-        guestVersion,
-        removedMembers: removed.length,
-      }),
-    );
+    const removed = await softDeleteRoom(tx, events, {
+      roomId,
+      source,
+      actorUserId,
+      deletedOwnerId: null,
+      now: clock.now(),
+    });
+    if (!removed) throw notFound("Room not found");
   }
+}
+
+export interface RoomRemovalInput {
+  roomId: number;
+  source: DeletionSource;
+  /** Who deleted it; null for the management plane. */
+  actorUserId: number | null;
+  /** The account whose deletion hid the room (06 §4.8), so restoring that account brings it back. */
+  deletedOwnerId: number | null;
+  now: number;
+}
+
+/**
+ * The per-room step of every room deletion (DeleteRoom, batch delete, the owner's account deletion):
+ * soft-delete the live row, revoke guests, end every membership with its version bumped and append one
+ * `room.deleted` event, whose subscribers end the room's connections with ROOM_DELETED. False when the
+ * room is not live (nothing written).
+ */
+export async function softDeleteRoom(
+  tx: DbTransaction,
+  events: RoomEventRecorder,
+  input: RoomRemovalInput,
+): Promise<boolean> {
+  const { roomId, source, actorUserId } = input;
+  const [deleted] = await tx
+    .update(rooms)
+    .set({
+      deletedAt: new Date(input.now),
+      deletionSource: source,
+      deletedBy: actorUserId,
+      deletedOwnerId: input.deletedOwnerId,
+      version: sql`${rooms.version} + 1`,
+    })
+    .where(and(eq(rooms.id, roomId), isNull(rooms.deletedAt)))
+    .returning({ id: rooms.id });
+  if (deleted === undefined) return false;
+  const guestVersion = await bumpGuestVersion(tx, roomId);
+  const removed = await tx
+    .delete(roomMembers)
+    .where(eq(roomMembers.roomId, roomId))
+    .returning({ userId: roomMembers.userId });
+  for (const { userId } of removed) await bumpMembershipVersion(tx, roomId, userId, false, input.now);
+  await events.append(
+    roomEvent(roomId, "room.deleted", actorUserId, {
+      deletionSource: source,
+      guestVersion,
+      removedMembers: removed.length,
+    }),
+  );
+  return true;
 }

@@ -1,4 +1,5 @@
-// `synctv user set-password|set-username|rooms|bans list|admin grant|revoke|list|batch ban` (08 §4.3).
+// `synctv user set-password|set-username|rooms|bans list|admin grant|revoke|list|batch ban` (08 §4.3;
+// delete, restore and batch delete in user-lifecycle.ts).
 // Passwords come from `--password-file F` or `--password -` (stdin) only; `admin grant|revoke` are
 // SetUserRole to ADMIN or USER, `admin list` lists ROOT and ADMIN accounts.
 import type { Command } from "commander";
@@ -18,6 +19,7 @@ import { printMessage } from "../remote/output.js";
 import { runRemote } from "../remote/remote-command.js";
 import { userRefArgument } from "../remote/user-ref-argument.js";
 import { nonNegativeInt, readPassword, untilMillis } from "./user.js";
+import { addUserLifecycleCommands } from "./user-lifecycle.js";
 
 const pagination = (opts: { page?: number; pageSize?: number }) => ({
   page: opts.page ?? 0,
@@ -120,9 +122,8 @@ export function addUserAccountCommands(user: Command): void {
       }),
     );
 
-  user
-    .command("batch")
-    .description("act on several accounts at once")
+  const batch = user.command("batch").description("act on several accounts at once");
+  batch
     .command("ban")
     .description("ban 1–100 accounts in one transaction (all or nothing)")
     .argument("<users...>", "ids, usernames or emails")
@@ -144,4 +145,5 @@ export function addUserAccountCommands(user: Command): void {
         );
       }),
     );
+  addUserLifecycleCommands(user, batch);
 }

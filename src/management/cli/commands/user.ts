@@ -18,6 +18,7 @@ import { runRemote } from "../remote/remote-command.js";
 import { readSecretFromFile, readSecretFromStdin } from "../remote/secret-input.js";
 import { userRefArgument } from "../remote/user-ref-argument.js";
 import { addUserAccountCommands } from "./user-account.js";
+import { addUserPreferencesCommands } from "./user-preferences.js";
 
 export const ROLES = { root: UserRole.ROOT, admin: UserRole.ADMIN, user: UserRole.USER } as const;
 const STATUSES = { active: UserStatus.ACTIVE, banned: UserStatus.BANNED, deleted: UserStatus.DELETED } as const;
@@ -165,4 +166,5 @@ export function registerUserCommands(program: Command): void {
     );
 
   addUserAccountCommands(user);
+  addUserPreferencesCommands(user);
 }
