@@ -5,13 +5,21 @@
 // in each event (bench/support/fanout-marker.ts), so latency is receive time at the client minus
 // send time at the driver, on one host clock.
 // Usage: npm run bench:fanout [-- --sizes=100,500,2000 --rates=20 --duration=15 --warmup=3
-//        --workers=2 --driver=playback --server-node-options="--cpu-prof --cpu-prof-dir=/tmp/prof"]
-// Drivers: `playback` (playback_state events from unary UpdatePlaybackState); see
-// bench/support/fanout-drivers.ts for how a chat driver plugs in.
+//        --workers=2 --driver=playback|chat --senders=20
+//        --server-node-options="--cpu-prof --cpu-prof-dir=/tmp/prof"]
+// Drivers (bench/support/fanout-drivers.ts): `playback` (playback_state events from unary
+// UpdatePlaybackState by the room's creator); `chat` (chat_events from unary SendChatMessage by
+// `--senders` distinct members in turn, with the server's room_chat budget disabled).
 import { parseArgs } from "node:util";
 import { startBareUws } from "./support/bare-uws-process.js";
 import { machine, printResult, progress } from "./support/bench-output.js";
-import { bareUwsDriver, type FanoutDriver, playbackStateDriver, type SendOutcome } from "./support/fanout-drivers.js";
+import {
+  bareUwsDriver,
+  chatDriver,
+  type FanoutDriver,
+  playbackStateDriver,
+  type SendOutcome,
+} from "./support/fanout-drivers.js";
 import { nowMicros } from "./support/fanout-marker.js";
 import { round } from "./support/percentiles.js";
 import { type BenchActor, startRealtimeBenchServer } from "./support/realtime-bench-server.js";
@@ -30,6 +38,8 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "3" },
     workers: { type: "string", default: "2" },
     driver: { type: "string", default: "playback" },
+    /** Chat driver: how many distinct users send, in turn. */
+    senders: { type: "string", default: "20" },
     sources: { type: "string", default: "4" },
     /** e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under the load. */
     "server-node-options": { type: "string", default: "" },
@@ -43,9 +53,21 @@ const settings = {
   workers: Number(values.workers),
   sources: loopbackSources(Number(values.sources)),
 };
-if (values.driver !== "playback") {
-  throw new Error(`--driver ${values.driver}: only "playback" exists yet (see bench/support/fanout-drivers.ts)`);
+const DRIVERS = ["playback", "chat"] as const;
+type DriverName = (typeof DRIVERS)[number];
+if (!DRIVERS.includes(values.driver as DriverName)) {
+  throw new Error(`--driver ${values.driver}: expected one of ${DRIVERS.join(", ")}`);
 }
+const driverName = values.driver as DriverName;
+const senderCount = driverName === "chat" ? Number(values.senders) : 0;
+if (!Number.isInteger(senderCount) || senderCount < 0 || (driverName === "chat" && senderCount === 0)) {
+  throw new Error(`--senders ${values.senders}: expected a positive integer`);
+}
+/** The bench profile raises messaging_rate_limits; the room_chat scope, when set, wins over it. */
+const serverEnv: Record<string, string> =
+  driverName === "chat"
+    ? { SYNCTV_REQUEST_RATE_LIMITS_SCOPES: JSON.stringify({ room_chat: { strategy: "disabled" } }) }
+    : {};
 
 interface PhaseFigures {
   observers: number;
@@ -69,6 +91,7 @@ async function runPhase(
   targets: readonly ConnectionTarget[],
   rate: number,
 ): Promise<PhaseFigures> {
+  await driver.prepare?.();
   const fleet = await ClientFleet.start(settings.workers);
   try {
     const opened = await fleet.open("127.0.0.1", port, targets, {
@@ -159,20 +182,26 @@ const common = {
 
 const largest = Math.max(...sizes);
 progress("starting synctv serve (PostgreSQL)");
-const server = await startRealtimeBenchServer(
-  values["server-node-options"] ? { nodeOptions: values["server-node-options"] } : {},
-);
+const server = await startRealtimeBenchServer({
+  env: serverEnv,
+  ...(values["server-node-options"] ? { nodeOptions: values["server-node-options"] } : {}),
+});
 const results: { observers: number; rate: number; synctv: PhaseFigures; driver: FanoutDriver }[] = [];
 try {
-  progress(`creating ${largest + 1} users and the room`);
-  const [owner, ...observers] = await server.createUsers(largest + 1);
-  const room = await server.createRoom(owner as BenchActor, observers);
+  progress(`creating ${largest + 1 + senderCount} users and the room`);
+  const [owner, ...others] = await server.createUsers(largest + 1 + senderCount);
+  const observers = others.slice(0, largest);
+  const senders = others.slice(largest);
+  const room = await server.createRoom(owner as BenchActor, others);
   await server.startPlaying(room, owner as BenchActor);
-  const driver = playbackStateDriver({
-    apiUrl: server.synctv.apiUrl,
-    roomPublicId: room.publicId,
-    token: owner!.token,
-  });
+  const driver =
+    driverName === "chat"
+      ? chatDriver({
+          apiUrl: server.synctv.apiUrl,
+          roomPublicId: room.publicId,
+          senderTokens: senders.map((s) => s.token),
+        })
+      : playbackStateDriver({ apiUrl: server.synctv.apiUrl, roomPublicId: room.publicId, token: owner!.token });
   for (const observersCount of sizes) {
     for (const rate of rates) {
       const targets = observers.slice(0, observersCount).map((actor, i) => ({
@@ -217,7 +246,7 @@ try {
         observers: row.observers,
         rate_per_s: row.rate,
         driver: row.driver.via,
-        observed: `${row.driver.resource} (PUSH_SNAPSHOT)`,
+        observed: row.driver.observed,
       },
       figures: summary(row.synctv),
       baseline: {

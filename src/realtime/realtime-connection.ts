@@ -88,10 +88,18 @@ export class RealtimeConnection implements CommandConnection {
     if (this.socket && this.socket.getBufferedAmount() <= this.policy.slowConsumerBytes) this.#strikes = 0;
   }
 
-  /** Closes on purpose; a `termination` should have been sent just before when the client deserves one. */
+  /**
+   * Closes on purpose; a `termination` should have been sent just before when the client deserves one.
+   * Deliberately not inside `socket.cork`: uWS `end` sends the close frame and then shuts the TCP
+   * stream down (FIN) only when the socket is not corked, and the cork wrapper uWS.js exposes flushes
+   * the frame but never sends that FIN (uWS's own callbacks do, which is why a close from `message`
+   * is prompt). Corked, the client got the close frame at once but the TCP stream stayed open until
+   * uWS's end timeout (the ping margin, 16 s with our idle timeout) — and WebSocket clients that
+   * wait for the server to close TCP first (undici, browsers) only reported the close then.
+   */
   end(code: number, reason: string): void {
     const socket = this.socket;
     if (this.closed || socket === null) return;
-    socket.cork(() => socket.end(code, reason));
+    socket.end(code, reason);
   }
 }
