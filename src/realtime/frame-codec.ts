@@ -7,6 +7,7 @@ import {
   type ServerMessage,
   ServerMessageSchema,
 } from "../../gen/synctv/v1/realtime_pb.js";
+import { encodeSharedFrame } from "./shared-resource-event.js";
 
 export type FrameFormat = "json" | "protobuf";
 
@@ -34,7 +35,10 @@ export function decodeClientFrame(format: FrameFormat, data: ArrayBuffer, isBina
   }
 }
 
+/** A fan-out resource_event (shared-resource-event.ts) is spliced, not encoded again per connection. */
 export function encodeServerMessage(format: FrameFormat, message: ServerMessage): string | Uint8Array {
+  const shared = encodeSharedFrame(format, message);
+  if (shared !== undefined) return shared;
   return format === "protobuf" ? toBinary(ServerMessageSchema, message) : toJsonString(ServerMessageSchema, message);
 }
 

@@ -167,6 +167,21 @@ describe("public id codec", () => {
     expect(invalidArgumentCode(() => codec.decode("msg", codec.encodeMany("msg", [1, 2])))).toBe(3000);
   });
 
+  it("answers the same from its cache, and a cached id under another prefix is still refused", () => {
+    const fresh = new PublicIdCodec("cache-key");
+    const room = fresh.encode("room", 12);
+    expect(fresh.encode("room", 12)).toBe(room);
+    expect(fresh.encode("usr", 12)).not.toBe(room);
+    expect(fresh.decode("room", room)).toBe(12);
+    expect(fresh.decode("room", room)).toBe(12);
+    expect(invalidArgumentCode(() => fresh.decode("roomcat", room))).toBe(3000);
+    expect(invalidArgumentCode(() => fresh.decode("usr", room))).toBe(3000);
+    // Past its capacity the cache forgets, and the answers do not change.
+    for (let id = 0; id < 5000; id++) fresh.encode("med", id);
+    expect(fresh.encode("room", 12)).toBe(room);
+    expect(new PublicIdCodec("cache-key").decode("med", fresh.encode("med", 4999))).toBe(4999);
+  });
+
   it("negative, fractional and unsafe numbers are refused at encoding", () => {
     expect(() => codec.encode("usr", -1)).toThrow(RangeError);
     expect(() => codec.encode("usr", 1.5)).toThrow(RangeError);

@@ -34,6 +34,9 @@ const MIN_ENCODED_LENGTH = 8;
 // Fisher–Yates over 62 characters needs 61 draws; rejection sampling consumes ~72 bytes on average.
 const DERIVED_BYTES = 512;
 const BODY = /^[A-Za-z0-9]+$/;
+// sqids costs ~15 µs per encode, and the same few ids (the room, the playing media, the active
+// users) are encoded for every response and event: remember recent single-number answers.
+const CACHED_IDS = 4096;
 
 /** The base62 alphabet in an order fixed by `secretKey` (HKDF-SHA256, then an unbiased Fisher–Yates). */
 export function shuffledAlphabet(secretKey: string): string {
@@ -68,6 +71,9 @@ function assertEncodable(ids: readonly number[]): void {
 
 export class PublicIdCodec {
   readonly #sqids: Sqids;
+  /** `prefix:id` → public id, and public id → id, for single-number ids. */
+  readonly #encoded = new BoundedCache<string, string>(CACHED_IDS);
+  readonly #decoded = new BoundedCache<string, number>(CACHED_IDS);
 
   constructor(secretKey: string) {
     if (secretKey === "") throw new Error("the public id key must not be empty");
@@ -75,7 +81,12 @@ export class PublicIdCodec {
   }
 
   encode(prefix: PublicIdPrefix, id: number): string {
-    return this.encodeMany(prefix, [id]);
+    const key = `${prefix}:${id}`;
+    const known = this.#encoded.get(key);
+    if (known !== undefined) return known;
+    const publicId = this.encodeMany(prefix, [id]);
+    this.#encoded.set(key, publicId);
+    return publicId;
   }
 
   /** Several numbers in one id: `msg` and `ph` encode `[id, created_at_ms]`. */
@@ -86,8 +97,12 @@ export class PublicIdCodec {
 
   /** The single number behind `publicId`; anything else is INVALID_ARGUMENT. */
   decode(prefix: PublicIdPrefix, publicId: string): number {
+    // The public id starts with its prefix, so the cache needs no other key part.
+    const known = this.#decoded.get(publicId);
+    if (known !== undefined && publicId.startsWith(`${prefix}_`)) return known;
     const ids = this.decodeMany(prefix, publicId);
     if (ids.length !== 1) throw malformed(prefix);
+    this.#decoded.set(publicId, ids[0]!);
     return ids[0]!;
   }
 
@@ -113,6 +128,24 @@ export class PublicIdCodec {
     }
     if (canonical !== body) throw malformed(prefix);
     return ids;
+  }
+}
+
+/** Insertion-ordered and bounded: past capacity the oldest entry goes (no reordering on a hit). */
+class BoundedCache<K, V> {
+  readonly #entries = new Map<K, V>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: K): V | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
   }
 }
 

@@ -1,12 +1,14 @@
 // One observation on one connection (03 §2): its first answer (snapshot, durable replay or live feed)
 // and then its deliveries. Events offered while the first answer is being built are buffered and
 // delivered after it; durable entries at or below the last room_seq sent are dropped, so replay and
-// live never overlap or leave a gap.
+// live never overlap or leave a gap. A delivery that needs no read completes synchronously, so a
+// room's fan-out costs no promise per observer; payloads are shared through the owner's EventShares.
 import { create, equals } from "@bufbuild/protobuf";
 import { ResourceEventSchema, type ServerMessage } from "../../../gen/synctv/v1/realtime_pb.js";
 import { DomainError, failedPrecondition, isDomainError } from "../../core/errors.js";
 import type { RoomEventEnvelope } from "../../infra/db/events/room-event-log.js";
-import { eventMessage, observedMessage, observeErrorMessage } from "./observation-messages.js";
+import { type EventShares, SharedDelivery } from "./event-shares.js";
+import { observedMessage, observeErrorMessage } from "./observation-messages.js";
 import type {
   DurableLogResource,
   LiveFeed,
@@ -15,6 +17,7 @@ import type {
   ResourceDefinition,
   ResourcePayload,
   SnapshotResource,
+  SnapshotValue,
   StreamCursor,
 } from "./resource-definition.js";
 
@@ -23,6 +26,8 @@ const REPLAY_PAGE = 500;
 
 export interface ObservationOwner {
   readonly connectionId: string;
+  /** What the observers of one event share (payloads, frames). */
+  readonly shares: EventShares;
   send(message: ServerMessage): void;
   /** The viewer as of the last event processed (refreshed in event order by the session). */
   viewer(): ObservationViewer;
@@ -33,6 +38,9 @@ export interface ObservationOwner {
 }
 
 type Pending = { kind: "event"; envelope: RoomEventEnvelope } | { kind: "emit"; payload: ResourcePayload };
+
+/** A snapshot resource's answer to one event, shared by the observers with the same share key. */
+type SnapshotChange = null | "refetch" | { version: number; delivery: SharedDelivery };
 
 export class ActiveObservation {
   #state: "starting" | "live" | "ended" = "starting";
@@ -75,18 +83,24 @@ export class ActiveObservation {
     }
   }
 
-  /** One committed room event, in room order (called by the session, after its viewer refresh). */
-  async offer(envelope: RoomEventEnvelope): Promise<void> {
-    if (this.#state === "ended") return;
+  /**
+   * One committed room event, in room order (called by the session, after its viewer refresh).
+   * Returns a promise only when the delivery has to wait for a read; the next event must wait for it.
+   */
+  offer(envelope: RoomEventEnvelope): undefined | Promise<void> {
+    if (this.#state === "ended") return undefined;
     if (this.#state === "starting") {
       this.#pending.push({ kind: "event", envelope });
-      return;
+      return undefined;
     }
+    let delivering: undefined | Promise<void>;
     try {
-      await this.#deliver({ kind: "event", envelope });
+      delivering = this.#deliverEvent(envelope);
     } catch (err) {
       this.#fail(err);
+      return undefined;
     }
+    return delivering?.catch((err: unknown) => this.#fail(err));
   }
 
   /** Re-checks the permission against the current viewer; false (and the observation ends) when lost. */
@@ -119,7 +133,7 @@ export class ActiveObservation {
     this.#lastSequence = value.version;
     this.#lastPayload = value.payload;
     this.owner.send(observedMessage(this.observeId, changed, cursor));
-    if (changed) this.#send(cursor, value.payload);
+    if (changed) this.#send(new SharedDelivery(cursor, value.payload));
   }
 
   async #startDurable(def: DurableLogResource): Promise<void> {
@@ -152,14 +166,20 @@ export class ActiveObservation {
     for (const envelope of replayed) {
       // The viewer may have been refreshed meanwhile: a lost permission stops the replay too.
       if (!this.reauthorize()) return;
-      await this.#deliverDurable(def, envelope);
+      await this.#deliverDurable(def, envelope, false);
     }
   }
 
   async #startLive(def: LiveResource): Promise<void> {
     const feed = await def.start(this.owner.viewer(), this.params, (payload) => {
       if (this.#state === "starting") this.#pending.push({ kind: "emit", payload });
-      else if (this.#state === "live") this.#deliver({ kind: "emit", payload }).catch((err) => this.#fail(err));
+      else if (this.#state === "live") {
+        try {
+          this.#deliver({ kind: "emit", payload });
+        } catch (err) {
+          this.#fail(err);
+        }
+      }
     });
     if (this.#state === "ended") {
       feed.stop();
@@ -168,50 +188,93 @@ export class ActiveObservation {
     this.#feed = feed;
     const cursor: StreamCursor = { eventId: "", sequence: 0 };
     this.owner.send(observedMessage(this.observeId, feed.initial !== undefined, cursor));
-    if (feed.initial !== undefined) this.#send(cursor, feed.initial);
+    if (feed.initial !== undefined) this.#send(new SharedDelivery(cursor, feed.initial));
   }
 
-  async #deliver(item: Pending): Promise<void> {
+  #deliver(item: Pending): undefined | Promise<void> {
+    if (item.kind === "event") return this.#deliverEvent(item.envelope);
+    if (this.reauthorize()) this.#send(new SharedDelivery({ eventId: "", sequence: 0 }, item.payload));
+    return undefined;
+  }
+
+  #deliverEvent(envelope: RoomEventEnvelope): undefined | Promise<void> {
     const def = this.definition;
-    if (item.kind === "emit") {
-      if (this.reauthorize()) this.#send({ eventId: "", sequence: 0 }, item.payload);
-      return;
-    }
-    const { envelope } = item;
     if (def.kind === "durable") {
-      if (envelope.scope !== def.scope || !def.matches(envelope)) return;
-      if (!this.reauthorize()) return;
-      await this.#deliverDurable(def, envelope);
-    } else if (def.kind === "snapshot") {
-      const change = def.onEvent(envelope, this.owner.viewer(), this.params);
-      if (change === null || !this.reauthorize()) return;
-      if (change === "refetch") {
-        const value = await def.read(this.owner.viewer(), this.params);
-        const same = value.version === this.#lastSequence && this.#samePayload(value.payload);
-        if (value.version < this.#lastSequence || same) return;
-        this.#sendSnapshot(value.version, value.payload);
-      } else if (change.version > this.#lastSequence) {
-        this.#sendSnapshot(change.version, change.payload);
+      if (envelope.scope !== def.scope || !def.matches(envelope)) return undefined;
+      if (!this.reauthorize()) return undefined;
+      return this.#deliverDurable(def, envelope, true);
+    }
+    if (def.kind !== "snapshot") return undefined;
+    const change = this.#snapshotChange(def, envelope);
+    if (change === null || !this.reauthorize()) return undefined;
+    if (change === "refetch") return this.#refetch(def);
+    if (change.version > this.#lastSequence) this.#sendSnapshot(change.version, change.delivery);
+    return undefined;
+  }
+
+  // The per-observer path of the fan-out: no closures here (tsx's keepNames makes each one costly).
+  #snapshotChange(def: SnapshotResource, envelope: RoomEventEnvelope): SnapshotChange {
+    const viewer = this.owner.viewer();
+    const shareKey = def.shareKey?.(envelope, viewer, this.params) ?? null;
+    if (shareKey === null) return snapshotChangeOf(def.onEvent(envelope, viewer, this.params));
+    const key = `${def.resource}|${shareKey}`;
+    const shares = this.owner.shares;
+    const known = shares.get(envelope, key) as SnapshotChange | undefined;
+    if (known !== undefined) return known;
+    const change = snapshotChangeOf(def.onEvent(envelope, viewer, this.params));
+    shares.set(envelope, key, change);
+    return change;
+  }
+
+  async #refetch(def: SnapshotResource): Promise<void> {
+    const value: SnapshotValue = await def.read(this.owner.viewer(), this.params);
+    const same = value.version === this.#lastSequence && this.#samePayload(value.payload);
+    if (value.version < this.#lastSequence || same) return;
+    this.#sendSnapshot(value.version, new SharedDelivery({ eventId: "", sequence: value.version }, value.payload));
+  }
+
+  /** `live`: a hub event, whose payload may be shared; replays build their own. */
+  #deliverDurable(def: DurableLogResource, envelope: RoomEventEnvelope, live: boolean): undefined | Promise<void> {
+    if (envelope.roomSeq <= this.#lastSequence) return undefined;
+    this.#lastSequence = envelope.roomSeq;
+    const viewer = this.owner.viewer();
+    let key: string | null = null;
+    if (this.notifyOnly) key = `${def.resource}#notify`;
+    else if (live) {
+      const shareKey = def.shareKey?.(envelope, viewer, this.params) ?? null;
+      if (shareKey !== null) key = `${def.resource}|${shareKey}`;
+    }
+    const shares = this.owner.shares;
+    let delivery = (key === null ? undefined : shares.get(envelope, key)) as
+      | SharedDelivery
+      | Promise<SharedDelivery>
+      | undefined;
+    if (delivery === undefined) {
+      const cursor: StreamCursor = { eventId: envelope.eventId, sequence: envelope.roomSeq };
+      delivery = this.notifyOnly
+        ? new SharedDelivery(cursor, null)
+        : deliveryOf(cursor, def.toPayload(envelope, viewer));
+      if (key !== null) {
+        if (delivery instanceof Promise) delivery = shares.setPending(envelope, key, delivery);
+        else shares.set(envelope, key, delivery);
       }
     }
+    if (!(delivery instanceof Promise)) {
+      this.#send(delivery);
+      return undefined;
+    }
+    return delivery.then((d) => this.#send(d));
   }
 
-  async #deliverDurable(def: DurableLogResource, envelope: RoomEventEnvelope): Promise<void> {
-    if (envelope.roomSeq <= this.#lastSequence) return;
-    this.#lastSequence = envelope.roomSeq;
-    const payload = this.notifyOnly ? null : await def.toPayload(envelope, this.owner.viewer());
-    this.#send({ eventId: envelope.eventId, sequence: envelope.roomSeq }, payload);
-  }
-
-  #sendSnapshot(version: number, payload: ResourcePayload): void {
+  #sendSnapshot(version: number, delivery: SharedDelivery): void {
     this.#lastSequence = version;
-    this.#lastPayload = payload;
-    this.#send({ eventId: "", sequence: version }, payload);
+    this.#lastPayload = delivery.payload;
+    this.#send(delivery);
   }
 
-  #send(cursor: StreamCursor, payload: ResourcePayload | null): void {
+  #send(delivery: SharedDelivery): void {
     if (this.#state === "ended") return;
-    this.owner.send(eventMessage(this.observeId, cursor, this.notifyOnly ? null : payload));
+    this.owner.send(delivery.event(this.notifyOnly).messageFor(this.observeId));
   }
 
   #samePayload(payload: ResourcePayload): boolean {
@@ -237,4 +300,19 @@ export class ActiveObservation {
     this.owner.send(observeErrorMessage(this.observeId, domain, this.owner.connectionId));
     this.owner.forget(this);
   }
+}
+
+function snapshotChangeOf(answer: null | "refetch" | SnapshotValue): SnapshotChange {
+  if (answer === null || answer === "refetch") return answer;
+  const cursor: StreamCursor = { eventId: "", sequence: answer.version };
+  return { version: answer.version, delivery: new SharedDelivery(cursor, answer.payload) };
+}
+
+function deliveryOf(
+  cursor: StreamCursor,
+  payload: ResourcePayload | Promise<ResourcePayload>,
+): SharedDelivery | Promise<SharedDelivery> {
+  return payload instanceof Promise
+    ? payload.then((p) => new SharedDelivery(cursor, p))
+    : new SharedDelivery(cursor, payload);
 }

@@ -2,7 +2,8 @@
 // effective-permission snapshot, and the room's committed events, processed one at a time in order.
 // Each event first decides terminations (kicked/left, room deleted, guest access revoked), then
 // refreshes the viewer when it can change it, then reaches the observations — so a lost permission
-// applies before any later event is delivered.
+// applies before any later event is delivered. An event that needs no read is processed
+// synchronously, inside the room's fan-out; the first one that must wait holds later ones back.
 import { RealtimeTerminationCode } from "../../../gen/synctv/v1/realtime_pb.js";
 import { isDomainError } from "../../core/errors.js";
 import { GUEST_KICKED_EVENT, ROOM_GUEST_RESOURCE } from "../../core/members/member-events.js";
@@ -12,7 +13,9 @@ import type { RoomEventHub } from "../delivery/room-event-hub.js";
 import type { ObservingConnection } from "../observation-handler.js";
 import { terminationOfGateFailure } from "../termination-codes.js";
 import type { ActiveObservation, ObservationOwner } from "./active-observation.js";
+import type { EventShares } from "./event-shares.js";
 import type { ObservationViewer } from "./resource-definition.js";
+import type { RoomFanouts } from "./room-fanout.js";
 import type { ViewerRefreshes } from "./viewer-refreshes.js";
 
 export type Terminate = (code: RealtimeTerminationCode, message: string) => void;
@@ -23,9 +26,11 @@ export interface SessionDeps {
   onUnexpected(err: unknown, connection: ObservingConnection): void;
 }
 
-/** What a session gets from its handler besides the deps: the refreshes shared across connections. */
+/** What a session gets from its handler besides the deps: what is shared across connections. */
 export interface SessionShared {
   refreshes: ViewerRefreshes;
+  shares: EventShares;
+  fanouts: RoomFanouts<ConnectionSession>;
 }
 
 /** Events that can change anyone's effective permissions or admission. */
@@ -34,7 +39,9 @@ const ROOM_WIDE = new Set(["room", "room_settings"]);
 export class ConnectionSession implements ObservationOwner {
   readonly observations = new Map<string, ActiveObservation>();
   #viewer: ObservationViewer | null = null;
-  #queue: Promise<void> = Promise.resolve();
+  /** Events waiting while an earlier one waits for a read; `#busy` while one is processed. */
+  readonly #backlog: RoomEventEnvelope[] = [];
+  #busy = false;
   #unsubscribe: () => void;
   #closed = false;
 
@@ -44,11 +51,18 @@ export class ConnectionSession implements ObservationOwner {
     private readonly deps: SessionDeps,
     private readonly shared: SessionShared,
   ) {
-    this.#unsubscribe = deps.hub.subscribe(connection.roomId, (envelope) => {
-      this.#queue = this.#queue
-        .then(() => this.#process(envelope))
-        .catch((err: unknown) => deps.onUnexpected(err, connection));
-    });
+    this.#unsubscribe = shared.fanouts.join(connection.roomId, this);
+  }
+
+  /** One committed room event, in room order (from the room's fan-out). */
+  accept(envelope: RoomEventEnvelope): void {
+    if (this.#closed) return;
+    this.#backlog.push(envelope);
+    if (!this.#busy) this.#drain();
+  }
+
+  get shares(): EventShares {
+    return this.shared.shares;
   }
 
   get connectionId(): string {
@@ -92,23 +106,57 @@ export class ConnectionSession implements ObservationOwner {
     this.observations.clear();
   }
 
-  async #process(envelope: RoomEventEnvelope): Promise<void> {
-    if (this.#closed) return;
+  /** Processes the backlog in order, synchronously until an event has to wait; then resumes after it. */
+  #drain(): void {
+    this.#busy = true;
+    for (;;) {
+      const envelope = this.#backlog.shift();
+      if (envelope === undefined || this.#closed) {
+        this.#backlog.length = 0;
+        this.#busy = false;
+        return;
+      }
+      let waiting: undefined | Promise<void>;
+      try {
+        waiting = this.#process(envelope);
+      } catch (err) {
+        this.deps.onUnexpected(err, this.connection);
+      }
+      if (waiting !== undefined) {
+        waiting.catch((err: unknown) => this.deps.onUnexpected(err, this.connection)).then(() => this.#drain());
+        return;
+      }
+    }
+  }
+
+  #process(envelope: RoomEventEnvelope): undefined | Promise<void> {
+    if (this.#closed) return undefined;
     if (envelope.scope === "room") {
       const termination = this.#terminationFor(envelope);
       if (termination !== null) {
         this.#terminate(termination.code, termination.message);
-        return;
+        return undefined;
       }
       // Room-level changes (ban, visibility, password, …) are rare and may revoke admission: every
       // connection re-checks. Member and settings changes matter only to a viewer already in use.
       const recheck = envelope.resourceType === "room" || (this.#viewer !== null && this.#affectsViewer(envelope));
-      if (recheck && !(await this.#refreshViewer(envelope.eventId))) return;
+      if (recheck) {
+        return this.#refreshViewer(envelope.eventId).then((current) =>
+          current ? this.#offer(envelope, [...this.observations.values()], 0) : undefined,
+        );
+      }
     }
-    for (const observation of [...this.observations.values()]) {
-      if (this.#closed) return;
-      await observation.offer(envelope);
+    return this.#offer(envelope, [...this.observations.values()], 0);
+  }
+
+  /** Offers the event to `observations[from…]` in order; a promise when one of them has to wait. */
+  #offer(envelope: RoomEventEnvelope, observations: ActiveObservation[], from: number): undefined | Promise<void> {
+    for (let i = from; i < observations.length; i++) {
+      if (this.#closed) return undefined;
+      const waiting = observations[i]!.offer(envelope);
+      if (waiting !== undefined) return waiting.then(() => this.#offer(envelope, observations, i + 1));
     }
+    return undefined;
   }
 
   #terminationFor(envelope: RoomEventEnvelope): { code: RealtimeTerminationCode; message: string } | null {

@@ -1,11 +1,9 @@
-// The ServerMessages of observation (03 §1.2): resource_observed, resource_event and
-// resource_observe_error, with errors mapped exactly as the `error` message maps them.
+// The ServerMessages of observation (03 §1.2): resource_observed and resource_observe_error, with
+// errors mapped exactly as the `error` message maps them (resource_event: event-shares.ts).
 import { create } from "@bufbuild/protobuf";
 import {
   ErrorMessageSchema,
-  ResourceChangedSchema,
   ResourceCursorSchema,
-  ResourceEventSchema,
   ResourceObservedSchema,
   ResourceObserveErrorSchema,
   type ServerMessage,
@@ -13,7 +11,7 @@ import {
 import { toErrorInfo } from "../../api/error-info.js";
 import type { DomainError } from "../../core/errors.js";
 import { serverMessage } from "../frame-codec.js";
-import type { ResourcePayload, StreamCursor } from "./resource-definition.js";
+import type { StreamCursor } from "./resource-definition.js";
 
 const cursorOf = (cursor: StreamCursor) =>
   create(ResourceCursorSchema, { eventId: cursor.eventId, sequence: BigInt(cursor.sequence) });
@@ -22,18 +20,6 @@ export function observedMessage(observeId: string, changed: boolean, cursor: Str
   return serverMessage({
     case: "resourceObserved",
     value: create(ResourceObservedSchema, { observeId, changed, cursor: cursorOf(cursor) }),
-  });
-}
-
-/** `payload` null: NOTIFY_ONLY, the client refetches (`changed_only`). */
-export function eventMessage(observeId: string, cursor: StreamCursor, payload: ResourcePayload | null): ServerMessage {
-  return serverMessage({
-    case: "resourceEvent",
-    value: create(ResourceEventSchema, {
-      observeId,
-      cursor: cursorOf(cursor),
-      payload: payload ?? { case: "changedOnly", value: create(ResourceChangedSchema) },
-    }),
   });
 }
 

@@ -71,6 +71,13 @@ interface DefinitionBase<C extends ResourceCase> {
    * observe time and before every delivery; a failure ends the observation with that error.
    */
   authorize(viewer: ObservationViewer, params: ObservationParams<C>): void;
+  /**
+   * Fan-out (optional): what one event's payload depends on for this observer, as a string. Observers
+   * of one event with equal keys share one payload and one encoded frame, built for the first of
+   * them (for a snapshot, `onEvent`'s answer; for a durable log, `toPayload`'s). Without it, or when
+   * it answers null, the payload is built per observer.
+   */
+  shareKey?(envelope: RoomEventEnvelope, viewer: ObservationViewer, params: ObservationParams<C>): string | null;
 }
 
 /** A current value answered with its version; `known_version` equal to it means "unchanged". */
@@ -115,8 +122,8 @@ export interface DurableLogResource<C extends ResourceCase = ResourceCase> exten
    * Use `roomLogReplay` (durable-log-replay.ts) for the `room` scope.
    */
   replay(roomId: number, after: number, limit: number): Promise<ReplayOutcome>;
-  /** The wire payload for this viewer; may read (e.g. a username). */
-  toPayload(envelope: RoomEventEnvelope, viewer: ObservationViewer): Promise<ResourcePayload>;
+  /** The wire payload for this viewer; may read (e.g. a username). Answer synchronously when it does not. */
+  toPayload(envelope: RoomEventEnvelope, viewer: ObservationViewer): ResourcePayload | Promise<ResourcePayload>;
 }
 
 /** What a live feed hands back when it starts. */

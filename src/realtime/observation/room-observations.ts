@@ -17,8 +17,10 @@ import { serverMessage } from "../frame-codec.js";
 import type { ObservationHandler, ObservingConnection } from "../observation-handler.js";
 import { ActiveObservation } from "./active-observation.js";
 import { ConnectionSession, type SessionDeps, type Terminate } from "./connection-session.js";
+import { EventShares } from "./event-shares.js";
 import { observeErrorMessage } from "./observation-messages.js";
 import type { ResourceCase, ResourceDefinition } from "./resource-definition.js";
+import { RoomFanouts } from "./room-fanout.js";
 import { ViewerRefreshes } from "./viewer-refreshes.js";
 
 /** At most 64 observations per connection (03 §2). */
@@ -35,9 +37,12 @@ export class RoomObservations implements ObservationHandler {
   readonly #resources = new Map<ResourceCase, ResourceDefinition>();
   readonly #max: number;
   readonly #refreshes: ViewerRefreshes;
+  readonly #shares = new EventShares();
+  readonly #fanouts: RoomFanouts<ConnectionSession>;
 
   constructor(private readonly options: RoomObservationsOptions) {
     this.#refreshes = new ViewerRefreshes(options.access);
+    this.#fanouts = new RoomFanouts(options.hub, (err, session) => options.onUnexpected(err, session.connection));
     for (const definition of options.resources) this.#resources.set(definition.resource, definition);
     this.#max = options.maxObservations ?? MAX_OBSERVATIONS_PER_CONNECTION;
   }
@@ -128,7 +133,7 @@ export class RoomObservations implements ObservationHandler {
           );
       },
       this.options,
-      { refreshes: this.#refreshes },
+      { refreshes: this.#refreshes, shares: this.#shares, fanouts: this.#fanouts },
     );
     this.#sessions.set(connection, session);
     return session;

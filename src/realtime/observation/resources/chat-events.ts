@@ -22,7 +22,9 @@ export function chatEventsResource(deps: ObservationDeps): ResourceDefinition {
       const page = await chatLogPage(deps.database.db, roomId, after, limit);
       return page.expired ? { kind: "expired" } : { kind: "events", envelopes: page.envelopes, more: page.more };
     },
-    async toPayload(envelope) {
+    // Built from the event alone: one payload per event for every observer.
+    shareKey: () => "",
+    toPayload(envelope) {
       const event = chatEventFromEnvelope(envelope);
       if (event === null) throw new Error(`not a chat event envelope: ${envelope.eventId}`);
       return { case: "chatEvent", value: toChatMessageEvent(event, deps.ids) };

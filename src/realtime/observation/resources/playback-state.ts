@@ -10,6 +10,8 @@ export function playbackStateResource(deps: ObservationDeps): ResourceDefinition
     kind: "snapshot",
     resource: "playbackState",
     authorize() {},
+    // The state carried by the event is the same for every observer: built once per event.
+    shareKey: () => "",
     knownVersion: (params) => Number(params.knownVersion),
     async read(viewer) {
       const snapshot = await deps.rooms.playback.reads.getPlayback(viewer.actor, viewer.state.id);

@@ -120,6 +120,13 @@ export function roomMemberEventsResource(deps: ObservationDeps): ResourceDefinit
     afterSequence: (params) => Number(params.afterEventSequence),
     matches: (envelope) => envelope.resourceType === MEMBER_RESOURCE,
     replay: (roomId, after, limit) => roomLogReplay(deps.database.db, [MEMBER_RESOURCE], roomId, after, limit),
+    // The payload depends on the viewer only through whether the override masks show, and on the
+    // room settings the viewer was loaded with (effective permissions).
+    shareKey(envelope, viewer) {
+      const v = viewerOf(viewer);
+      const masks = v.canManagePermissions || (envelope.userId !== null && v.userId === envelope.userId);
+      return `${masks ? "masks" : "plain"}@${viewer.state.settingsVersion}`;
+    },
     async toPayload(envelope, viewer) {
       return { case: "roomMemberEvent", value: await toMessage(envelope, viewer) };
     },
