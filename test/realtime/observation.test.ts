@@ -1,18 +1,8 @@
-// Observation over the WebSocket (spec 03 §2): snapshots and live changes in both framings,
-// NOTIFY_ONLY and known_version, durable replay of room_member_events after a cursor with no gaps or
-// duplicates, permissions re-checked on every delivery, cursor expiry, and terminations driven by
-// room events. A real node and a plain WebSocket client; changes are made through the unary API.
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import { and, eq, lte } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeliveryMode } from "../../gen/synctv/v1/common_pb.js";
 import { PlaybackUpdateType } from "../../gen/synctv/v1/playback_pb.js";
-import {
-  type ObserveResourceSchema,
-  RealtimeTerminationCode,
-  type ResourceEvent,
-  type ServerMessage,
-} from "../../gen/synctv/v1/realtime_pb.js";
+import { RealtimeTerminationCode, type ResourceEvent } from "../../gen/synctv/v1/realtime_pb.js";
 import { RoomMemberEventKind } from "../../gen/synctv/v1/room_pb.js";
 import { AppCode, defaultAppCode } from "../../src/core/errors.js";
 import { roomResourceEvents } from "../../src/infra/db/schema/index.js";
@@ -26,12 +16,8 @@ import {
 } from "../rooms/members-fixtures.js";
 import { callJson } from "../support/connect-json.js";
 import { ensurePlaybackState, insertMedia, setPlaying } from "../support/fixtures/index.js";
+import { event, observe, observed, observeError, payloadOf, unread } from "./observation-client.js";
 import { connect, createTicket, type Framing, REALTIME_ENV, type TestSocket } from "./realtime-client.js";
-
-type ObserveInit = {
-  deliveryMode?: DeliveryMode;
-  resource: MessageInitShape<typeof ObserveResourceSchema>["resource"];
-};
 
 /** Bounds a test that waits for a server-initiated close; uWS's end timeout is 13–17 s here. */
 const CLOSE_WITHIN_MS = 8000;
@@ -65,62 +51,6 @@ async function openAsGuest(room: TestRoom): Promise<TestSocket> {
   const socket = await connect(port, room.publicId, await createTicket(n.t, room.publicId, guest.body.token));
   await socket.next("welcome");
   return socket;
-}
-
-function observe(socket: TestSocket, observeId: string, init: ObserveInit): void {
-  socket.send({ message: { case: "observeResource", value: { observeId, ...init } } });
-}
-
-/**
- * Removes and returns the first received message matching `match`, waiting for it. A liveness wait
- * (generous: CI shares one database between many files), not a timing assertion.
- */
-async function take<T>(socket: TestSocket, match: (m: ServerMessage) => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    for (let i = 0; i < socket.received.length; i += 1) {
-      const found = match(socket.received[i] as ServerMessage);
-      if (found !== undefined) {
-        socket.received.splice(i, 1);
-        return found;
-      }
-    }
-    if (Date.now() > deadline || socket.ws.readyState === WebSocket.CLOSED) {
-      const seen = socket.received.map((m) => m.message.case).join(",");
-      throw new Error(`no ${what} (${socket.closeInfo || "still open"}; unread: ${seen})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-const observed = (socket: TestSocket, id: string) =>
-  take(
-    socket,
-    (m) => (m.message.case === "resourceObserved" && m.message.value.observeId === id ? m.message.value : undefined),
-    `resource_observed ${id}`,
-  );
-const event = (socket: TestSocket, id: string) =>
-  take(
-    socket,
-    (m) => (m.message.case === "resourceEvent" && m.message.value.observeId === id ? m.message.value : undefined),
-    `resource_event ${id}`,
-  );
-const observeError = (socket: TestSocket, id: string) =>
-  take(
-    socket,
-    (m) =>
-      m.message.case === "resourceObserveError" && m.message.value.observeId === id ? m.message.value : undefined,
-    `resource_observe_error ${id}`,
-  );
-const unread = (socket: TestSocket, id: string) =>
-  socket.received.filter(
-    (m) =>
-      (m.message.case === "resourceEvent" || m.message.case === "resourceObserved") && m.message.value.observeId === id,
-  );
-
-function payloadOf<K extends NonNullable<ResourceEvent["payload"]["case"]>>(e: ResourceEvent, kind: K) {
-  expect(e.payload.case).toBe(kind);
-  return e.payload.value as Extract<ResourceEvent["payload"], { case: K }>["value"];
 }
 
 async function ok(method: string, body: unknown, token: string, service = "RoomService") {
