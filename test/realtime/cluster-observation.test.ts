@@ -7,22 +7,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { systemClock } from "../../src/infra/clock.js";
-import { loadConfig } from "../../src/infra/config/load.js";
 import { OutboxStatus, realtimeOutbox } from "../../src/infra/db/schema/index.js";
-import { createLogger } from "../../src/infra/logging/logger.js";
 import { createRedisStore } from "../../src/infra/store/redis-store.js";
 import type { ShortLivedStore } from "../../src/infra/store/types.js";
-import { type RunningNode, startNode } from "../../src/main.js";
+import type { RunningNode } from "../../src/main.js";
 import { type MembersNode, makeRoom, mintUser, type TestRoom, type TestUser } from "../rooms/members-fixtures.js";
-import { idCodecOf } from "../support/accounts.js";
 import { callJson } from "../support/connect-json.js";
 import { createTestDatabase, describeOnPostgres, type TestDatabase } from "../support/database.js";
 import { insertMedia, setPlaying } from "../support/fixtures/index.js";
-import type { TestNode } from "../support/node-harness.js";
 import { deleteRedisKeysWithPrefix, testRedisUrl, uniqueTestKeyPrefix } from "../support/store.js";
+import { startClusterNode } from "./cluster-nodes.js";
 import { event, observe, observed, payloadOf, unread } from "./observation-client.js";
-import { connect, createTicket, REALTIME_ENV, type TestSocket } from "./realtime-client.js";
+import { connect, createTicket, type TestSocket } from "./realtime-client.js";
 
 const redisUrl = testRedisUrl();
 
@@ -40,7 +36,7 @@ describeOnPostgres("observation across two nodes sharing PostgreSQL and Redis", 
   let b: MembersNode;
   let owner: TestUser;
 
-  async function startClusterNode(name: string): Promise<MembersNode> {
+  async function startRedisNode(name: string): Promise<MembersNode> {
     const store = await createRedisStore({
       url: redisUrl as string,
       keyPrefix,
@@ -48,49 +44,22 @@ describeOnPostgres("observation across two nodes sharing PostgreSQL and Redis", 
       commandTimeoutSeconds: 5,
     });
     stores.push(store);
-    // One data dir: both nodes read the same generated development secrets (tokens work on either).
-    const loaded = await loadConfig({
-      dotenv: false,
+    const [node, members] = await startClusterNode({
+      name,
       dataDir,
-      env: {
-        HOME: process.env.HOME,
-        SYNCTV_SERVER_HOST: "127.0.0.1",
-        SYNCTV_SERVER_PORT: "0",
-        SYNCTV_HEALTH_ENABLED: "false",
-        SYNCTV_MANAGEMENT_ENABLED: "false",
-        SYNCTV_REALTIME_PORT: "0",
-        SYNCTV_CLUSTER_NODE_ID: name,
-        SYNCTV_REQUEST_RATE_LIMITS_CATEGORIES_WRITE: "100000",
-        ...REALTIME_ENV,
-      },
-      materializeDevSecrets: true,
+      testDb,
+      store,
+      env: { SYNCTV_REQUEST_RATE_LIMITS_CATEGORIES_WRITE: "100000" },
     });
-    const log = createLogger({ level: "silent", format: "json", nodeId: name });
-    const node = await startNode({ loaded, log, database: testDb.database, store, clock: systemClock });
     running.push(node);
-    const t = {
-      node,
-      baseUrl: `http://127.0.0.1:${node.api.port}`,
-      address: `127.0.0.1:${node.api.port}`,
-      loaded,
-      database: testDb.database,
-      logText: () => "",
-      close: () => node.stop({ force: true }),
-    } satisfies TestNode;
-    return {
-      t,
-      ids: idCodecOf(t),
-      db: testDb.database.db,
-      room: (method, body, token) => callJson(t.baseUrl, `synctv.v1.RoomService/${method}`, body, token),
-      close: t.close,
-    };
+    return members;
   }
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "synctv-cluster-observe-"));
     testDb = await createTestDatabase();
-    a = await startClusterNode("node-a");
-    b = await startClusterNode("node-b");
+    a = await startRedisNode("node-a");
+    b = await startRedisNode("node-b");
     owner = await mintUser(a);
   }, 60_000);
 

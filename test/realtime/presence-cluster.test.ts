@@ -9,19 +9,16 @@ import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OnlineEventKind, OnlineEventObservationSchema } from "../../gen/synctv/v1/realtime_pb.js";
 import { systemClock } from "../../src/infra/clock.js";
-import { loadConfig } from "../../src/infra/config/load.js";
-import { createLogger } from "../../src/infra/logging/logger.js";
 import { createMemoryStore, createMemoryStoreState } from "../../src/infra/store/memory-store.js";
 import { createRedisStore } from "../../src/infra/store/redis-store.js";
 import type { ShortLivedStore } from "../../src/infra/store/types.js";
-import { type RunningNode, startNode } from "../../src/main.js";
+import type { RunningNode } from "../../src/main.js";
 import { addStoredMember, type MembersNode, makeRoom, mintUser, type TestRoom } from "../rooms/members-fixtures.js";
-import { idCodecOf } from "../support/accounts.js";
 import { callJson } from "../support/connect-json.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import type { TestNode } from "../support/node-harness.js";
 import { deleteRedisKeysWithPrefix, testRedisUrl, uniqueTestKeyPrefix } from "../support/store.js";
-import { createTicket, REALTIME_ENV, TestSocket } from "./realtime-client.js";
+import { startClusterNode } from "./cluster-nodes.js";
+import { createTicket, TestSocket } from "./realtime-client.js";
 
 const redisUrl = testRedisUrl();
 const keyPrefix = uniqueTestKeyPrefix();
@@ -42,52 +39,22 @@ async function openStores(): Promise<ShortLivedStore[]> {
   return [await open(), await open()];
 }
 
-async function startClusterNode(name: string, store: ShortLivedStore): Promise<[RunningNode, MembersNode]> {
-  // One data dir: both nodes read the same generated development secrets (tokens work on either).
-  const loaded = await loadConfig({
-    dotenv: false,
+function startPresenceNode(name: string, store: ShortLivedStore): Promise<[RunningNode, MembersNode]> {
+  return startClusterNode({
+    name,
     dataDir,
-    env: {
-      HOME: process.env.HOME,
-      SYNCTV_SERVER_HOST: "127.0.0.1",
-      SYNCTV_SERVER_PORT: "0",
-      SYNCTV_HEALTH_ENABLED: "false",
-      SYNCTV_MANAGEMENT_ENABLED: "false",
-      SYNCTV_REALTIME_PORT: "0",
-      SYNCTV_CLUSTER_NODE_ID: name,
-      SYNCTV_REALTIME_RESUME_WINDOW_MS: "1000",
-      SYNCTV_REQUEST_RATE_LIMITS_CATEGORIES_GUEST: "10000",
-      ...REALTIME_ENV,
-    },
-    materializeDevSecrets: true,
+    testDb,
+    store,
+    env: { SYNCTV_REALTIME_RESUME_WINDOW_MS: "1000", SYNCTV_REQUEST_RATE_LIMITS_CATEGORIES_GUEST: "10000" },
   });
-  const log = createLogger({ level: "silent", format: "json", nodeId: name });
-  const node = await startNode({ loaded, log, database: testDb.database, store });
-  const t = {
-    node,
-    baseUrl: `http://127.0.0.1:${node.api.port}`,
-    address: `127.0.0.1:${node.api.port}`,
-    loaded,
-    database: testDb.database,
-    logText: () => "",
-    close: () => node.stop({ force: true }),
-  } satisfies TestNode;
-  const members: MembersNode = {
-    t,
-    ids: idCodecOf(t),
-    db: testDb.database.db,
-    room: (method, body, token) => callJson(t.baseUrl, `synctv.v1.RoomService/${method}`, body, token),
-    close: t.close,
-  };
-  return [node, members];
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "synctv-cluster-"));
   testDb = await createTestDatabase();
   stores = await openStores();
-  const [nodeA, membersA] = await startClusterNode("node-a", stores[0] as ShortLivedStore);
-  const [nodeB, membersB] = await startClusterNode("node-b", stores[1] as ShortLivedStore);
+  const [nodeA, membersA] = await startPresenceNode("node-a", stores[0] as ShortLivedStore);
+  const [nodeB, membersB] = await startPresenceNode("node-b", stores[1] as ShortLivedStore);
   nodes = [nodeA, nodeB];
   [a, b] = [membersA, membersB];
 }, 60_000);
