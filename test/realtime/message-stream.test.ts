@@ -20,8 +20,8 @@ import {
   type TestRoom,
   type TestUser,
 } from "../rooms/members-fixtures.js";
-import { callJson } from "../support/connect-json.js";
 import { insertMedia, setPlaying } from "../support/fixtures/index.js";
+import { comparablePlayback, seekTwinViaRpc } from "./playback-twins.js";
 import { REALTIME_ENV } from "./realtime-client.js";
 import { GrpcStreamClient, type StreamInbox } from "./stream-clients.js";
 
@@ -119,24 +119,9 @@ describe("MessageStream", () => {
     if (event.payload.case !== "playbackState") throw new Error("expected a playback state");
     expect(event.payload.value.clientOperationId).toBe(operation);
 
-    const rpc = await callJson(
-      n.t.baseUrl,
-      "synctv.v1.PlaybackService/UpdatePlaybackState",
-      { roomId: viaRpc.publicId, type: "PLAYBACK_UPDATE_TYPE_SEEK", position: 42, playing: false },
-      owner.token,
-    );
-    expect(rpc.status).toBe(200);
-    type State = { playbackState: { position?: number; playing?: boolean; speed?: number; version?: string } };
-    const read = async (r: TestRoom) =>
-      (await callJson<State>(n.t.baseUrl, "synctv.v1.PlaybackService/GetPlayback", { roomId: r.publicId }, owner.token))
-        .body.playbackState;
-    const [s, u] = [await read(viaStream), await read(viaRpc)];
-    expect({ position: s.position, playing: s.playing, speed: s.speed, version: s.version }).toEqual({
-      position: u.position,
-      playing: u.playing,
-      speed: u.speed,
-      version: u.version,
-    });
+    await seekTwinViaRpc(n.t, viaRpc, owner.token);
+    const s = await comparablePlayback(n.t, viaStream, owner.token);
+    expect(s).toEqual(await comparablePlayback(n.t, viaRpc, owner.token));
     expect(String(event.payload.value.version)).toBe(s.version);
     stream.cancel();
   });

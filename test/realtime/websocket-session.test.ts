@@ -14,8 +14,8 @@ import {
   type TestRoom,
   type TestUser,
 } from "../rooms/members-fixtures.js";
-import { callJson } from "../support/connect-json.js";
 import { insertMedia, setPlaying } from "../support/fixtures/index.js";
+import { comparablePlayback, seekTwinViaRpc } from "./playback-twins.js";
 import { connect, createTicket, type Framing, REALTIME_ENV } from "./realtime-client.js";
 
 const WRITE_ENV = { ...REALTIME_ENV, SYNCTV_REQUEST_RATE_LIMITS_CATEGORIES_WRITE: "100000" };
@@ -81,25 +81,12 @@ describe("an open realtime connection", () => {
         value: { type: PlaybackUpdateType.SEEK, position: 42, playing: false, clientOperationId: randomUUID() },
       },
     });
-    const rpc = await callJson(
-      n.t.baseUrl,
-      "synctv.v1.PlaybackService/UpdatePlaybackState",
-      { roomId: viaRpc.publicId, type: "PLAYBACK_UPDATE_TYPE_SEEK", position: 42, playing: false },
-      owner.token,
-    );
-    expect(rpc.status).toBe(200);
-    type State = { playbackState: { position?: number; playing?: boolean; speed?: number; version?: string } };
-    const read = async (r: TestRoom) =>
-      (await callJson<State>(n.t.baseUrl, "synctv.v1.PlaybackService/GetPlayback", { roomId: r.publicId }, owner.token))
-        .body.playbackState;
-    await expect.poll(async () => (await read(viaSocket)).position, { timeout: 20_000 }).toBe(42);
-    const [s, u] = [await read(viaSocket), await read(viaRpc)];
-    expect({ position: s.position, playing: s.playing, speed: s.speed, version: s.version }).toEqual({
-      position: u.position,
-      playing: u.playing,
-      speed: u.speed,
-      version: u.version,
-    });
+    await seekTwinViaRpc(n.t, viaRpc, owner.token);
+    await expect
+      .poll(async () => (await comparablePlayback(n.t, viaSocket, owner.token)).position, { timeout: 20_000 })
+      .toBe(42);
+    const s = await comparablePlayback(n.t, viaSocket, owner.token);
+    expect(s).toEqual(await comparablePlayback(n.t, viaRpc, owner.token));
     await socket.close();
   });
 
