@@ -51,6 +51,9 @@ export async function banUser(tx: DbTransaction, input: BanUserInput): Promise<B
     .insert(userBans)
     .values({
       userId: input.userId,
+      // Truncated, not rounded: starts_at is stored to the millisecond, and a value rounded up past
+      // now() would keep the ban out of `starts_at <= now()` for the rest of this transaction.
+      startsAt: sql`date_trunc('milliseconds', now())`,
       bannedBy: input.bannedBy,
       reason: input.reason,
       endsAt: input.endsAt === null ? null : new Date(input.endsAt),

@@ -81,6 +81,8 @@ export class RoomBans {
         }
         await tx.insert(roomBans).values({
           roomId,
+          // Truncated to the stored millisecond so the ban is in force for the rest of this transaction.
+          startsAt: sql`date_trunc('milliseconds', now())`,
           bannedBy,
           reason: text,
           endsAt: endsAt === null ? null : new Date(endsAt),
